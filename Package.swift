@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Pure modules (ArenaProtocol, ArenaRelay) import no C library; each shell imports exactly one.
+let package = Package(
+    name: "mowai",
+    products: [
+        .executable(name: "mowai", targets: ["mowai"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: a module map plus a shim that turns macros into inline functions.
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CWebsockets", pkgConfig: "libwebsockets", providers: [.apt(["libwebsockets-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CVulkan", pkgConfig: "vulkan", providers: [.apt(["libvulkan-dev"])]),
+
+        // The functional core.
+        .target(name: "ArenaProtocol"),
+        .target(name: "ArenaRelay", dependencies: ["ArenaProtocol"]),
+
+        // The imperative shells.
+        .target(name: "ArenaServer", dependencies: ["ArenaRelay", "ArenaProtocol", "CWebsockets"]),
+        .target(name: "WebSocketClient", dependencies: ["CWebsockets"]),
+        .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        .target(name: "ArenaBench", dependencies: ["ArenaProtocol"]),
+
+        .executableTarget(
+            name: "mowai",
+            dependencies: [
+                "ArenaServer", "ArenaBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "ArenaProtocolTests", dependencies: ["ArenaProtocol"]),
+        .testTarget(name: "ArenaRelayTests", dependencies: ["ArenaRelay", "ArenaProtocol"]),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "CCurl", "CWebsockets"]),
+        // Slow suites: the real `mowai` binary on 127.0.0.1.
+        .testTarget(
+            name: "ArenaEndToEndTests",
+            dependencies: ["WebSocketClient", "HTTPClient", "ArenaProtocol"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

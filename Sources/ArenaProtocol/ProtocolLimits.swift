@@ -1,0 +1,43 @@
+/// The numbers of the wire contract. String lengths are JavaScript lengths: UTF-16 code units.
+public enum ProtocolLimits {
+    public static let arenaVersion = "0.1.0"
+    /// Server-built messages carry this agentId, slot 0 and seq 0.
+    public static let serverAgentId = "00000000-0000-4000-8000-000000000000"
+
+    public static let maxFrameBytes = 8192
+    public static let maxTimestampDriftMs: Double = 30_000
+
+    public static let maxNameLength = 64
+    public static let maxColorLength = 32
+    public static let maxPersonaLength = 64
+    public static let maxVersionLength = 32
+    public static let maxThoughtLength = 1024
+    public static let maxResponseLength = 2048
+    public static let maxTaskDescriptionLength = 512
+
+    public static let replayedTaskCount = 5
+    public static let errorLimit = 10
+    public static let errorWindowMs: Int64 = 60_000
+    public static let keepaliveIntervalMs: Int64 = 30_000
+    public static let idleTimeoutMs: Int64 = 90_000
+}
+
+extension String {
+    /// The length JavaScript reports for this string (`s.length`): UTF-16 code units.
+    public var javaScriptLength: Int { utf16.count }
+
+    /// The first `count` UTF-16 code units, as `s.slice(0, count)` does, without splitting a
+    /// surrogate pair into invalid text (a cut pair is dropped whole).
+    public func javaScriptPrefix(_ count: Int) -> String {
+        guard utf16.count > count else { return self }
+        var result = ""
+        var used = 0
+        for scalar in unicodeScalars {
+            let width = scalar.utf16.count
+            if used + width > count { break }
+            result.unicodeScalars.append(scalar)
+            used += width
+        }
+        return result
+    }
+}

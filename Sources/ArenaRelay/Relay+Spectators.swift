@@ -1,0 +1,143 @@
+import ArenaProtocol
+
+/// Spectators and admins: mowai's extension (docs/PROTOCOL.md). Agents of the original never see it.
+extension Relay {
+    mutating func startSpectating(_ message: JSONObject, from connection: ConnectionID, at now: Int64) -> [RelayEffect] {
+        let payload = message["payload"]?.objectValue ?? [:]
+        let requested = payload["history"]?.numberValue.map { Int(max(0, min($0, Double(config.historyLimit)))) }
+        let presented = sessions[connection]?.presentedSecret
+        let isAdmin = presented != nil && config.adminSecret?.matches(presented) == true
+        sessions[connection]?.role = .spectator(isAdmin: isAdmin)
+        spectatorConnections.append(connection)
+
+        var effects: [RelayEffect] = [
+            .send(ServerMessages.snapshot(
+                roster: agents, tasks: tasks, history: history.suffix(requested ?? config.historyLimit),
+                spectators: spectatorConnections.count, isAdmin: isAdmin, ts: now), to: [connection]),
+            .log(.info, "\(connection): spectator joined\(isAdmin ? " (admin)" : "")"),
+        ]
+        if presented != nil && !isAdmin {
+            effects += countError(adminRefusal, from: connection, agentId: nil, at: now)
+        }
+        return effects
+    }
+
+    mutating func spectatorMessage(_ message: JSONObject, from connection: ConnectionID, isAdmin: Bool, at now: Int64) -> [RelayEffect] {
+        guard let name = message["type"]?.stringValue, let type = MessageType(rawValue: name),
+              MessageType.fromSpectators.contains(type) else {
+            return countError(
+                "Unknown message type for a spectator: \(JavaScript.templateString(message["type"])) "
+                    + "(allowed: PING, PONG, ADMIN_AUTH, ADMIN_TASK, ADMIN_KICK, ADMIN_CLEAR_TASKS)",
+                from: connection, agentId: nil, at: now)
+        }
+        let payload = message["payload"]?.objectValue ?? [:]
+        switch type {
+        case .ping:
+            return [.send(ServerMessages.pong(ts: now), to: [connection])]
+        case .adminAuth:
+            guard config.adminSecret?.matches(payload["secret"]?.stringValue) == true else {
+                return countError(adminRefusal, from: connection, agentId: nil, at: now)
+            }
+            sessions[connection]?.role = .spectator(isAdmin: true)
+            return [
+                .send(ServerMessages.adminResult(action: "auth", outcome: ["ok": .bool(true)], ts: now), to: [connection]),
+                .log(.info, "\(connection): authenticated as admin"),
+            ]
+        case .adminTask, .adminKick, .adminClearTasks:
+            guard isAdmin else {
+                return countError("\(type.rawValue): not authenticated; send ADMIN_AUTH with the admin secret first",
+                                  from: connection, agentId: nil, at: now)
+            }
+            return adminAction(type, payload: payload, from: connection, at: now)
+        default:
+            return []
+        }
+    }
+
+    private var adminRefusal: String {
+        config.adminSecret == nil
+            ? "Admin authentication failed: this arena has no admin secret (start it with MOWAI_ADMIN_SECRET set)"
+            : "Admin authentication failed: wrong secret"
+    }
+
+    private mutating func adminAction(_ type: MessageType, payload: JSONObject, from connection: ConnectionID, at now: Int64) -> [RelayEffect] {
+        let action: String
+        let outcome: AdminOutcome
+        switch type {
+        case .adminTask:
+            action = "task"
+            outcome = issueTask(description: payload["description"], at: now)
+        case .adminKick:
+            action = "kick"
+            outcome = kick(agentId: payload["agentId"]?.stringValue ?? "", reason: payload["reason"]?.stringValue, at: now)
+        default:
+            action = "clear-tasks"
+            outcome = clearTasks(at: now)
+        }
+        return outcome.effects + [.send(ServerMessages.adminResult(action: action, outcome: outcome.result, ts: now), to: [connection])]
+    }
+}
+
+/// The result of an admin action, whether it came over HTTP or from an admin spectator.
+public struct AdminOutcome: Sendable {
+    public let result: JSONObject
+    public let effects: [RelayEffect]
+    public var succeeded: Bool { result["ok"] == .bool(true) }
+
+    static func failure(_ error: String) -> AdminOutcome {
+        AdminOutcome(result: ["ok": .bool(false), "error": .string(error)], effects: [])
+    }
+}
+
+/// Admin actions, shared by `POST /task`, `POST /kick`, `POST /clear-tasks` and admin spectators.
+extension Relay {
+    /// Broadcasts a task to everybody and keeps it for replay. The description is cut to 512 UTF-16 units.
+    public mutating func issueTask(description: JSONValue?, at now: Int64) -> AdminOutcome {
+        guard let text = description?.stringValue, !text.isBlank else {
+            return .failure("description is required")
+        }
+        let task = GlobalTaskPayload(
+            taskId: UUIDv4.make(using: &random),
+            description: text.javaScriptPrefix(ProtocolLimits.maxTaskDescriptionLength),
+            issuedAt: now)
+        let message = ServerMessages.globalTask(task, ts: now)
+        recentTasks.append((task, message))
+        if recentTasks.count > config.replayedTaskCount {
+            recentTasks.removeFirst(recentTasks.count - config.replayedTaskCount)
+        }
+        var effects: [RelayEffect] = [.log(.info, "Task \(task.taskId) issued: \(task.description.javaScriptPrefix(80))")]
+        if !audience.isEmpty {
+            effects.insert(.send(message, to: audience), at: 0)
+        }
+        return AdminOutcome(result: ["ok": .bool(true), "taskId": .string(task.taskId)], effects: effects)
+    }
+
+    /// Closes an agent with a clear reason; everybody sees it leave.
+    public mutating func kick(agentId: String, reason: String?, at now: Int64) -> AdminOutcome {
+        guard let connection = connectionOfAgent[agentId] else {
+            return .failure("No agent with id \(agentId) is connected")
+        }
+        let why = reason.flatMap { $0.isBlank ? nil : $0 }.map { "Kicked by admin: \($0)" } ?? "Kicked by admin"
+        let effects = [.send(ServerMessages.error(why, targetAgentId: agentId, ts: now), to: [connection])]
+            + close(connection, code: .policyViolation, reason: why, at: now)
+        return AdminOutcome(result: ["ok": .bool(true), "agentId": .string(agentId)], effects: effects)
+    }
+
+    /// Forgets the tasks kept for replay; spectators are told so.
+    public mutating func clearTasks(at now: Int64) -> AdminOutcome {
+        let count = recentTasks.count
+        recentTasks.removeAll()
+        var effects: [RelayEffect] = [.log(.info, "Task history cleared (\(count) tasks)")]
+        if !spectatorConnections.isEmpty {
+            effects.insert(.send(ServerMessages.tasksCleared(count: count, ts: now), to: spectatorConnections), at: 0)
+        }
+        return AdminOutcome(result: ["ok": .bool(true), "cleared": .number(Double(count))], effects: effects)
+    }
+}
+
+extension String {
+    /// JavaScript's `!s.trim()`: nothing but white space and line terminators.
+    var isBlank: Bool {
+        unicodeScalars.allSatisfy { $0.properties.isWhitespace || $0 == "\u{FEFF}" }
+    }
+}

@@ -1,0 +1,13 @@
+/// Everything that can happen to the relay. Time is part of every event, so tests never sleep.
+public enum RelayEvent: Sendable {
+    /// A WebSocket finished its handshake. `adminSecret` is the `X-Admin-Secret` header it carried.
+    case opened(ConnectionID, adminSecret: String?, at: Int64)
+    /// One complete message (text or binary) arrived.
+    case received([UInt8], from: ConnectionID, at: Int64)
+    /// The socket is gone, whoever closed it.
+    case closed(ConnectionID, at: Int64)
+    /// The clock moved: keepalive pings and idle expiry happen here.
+    case tick(at: Int64)
+    /// The arena is stopping: every client is closed with 1001.
+    case shutdown(at: Int64)
+}

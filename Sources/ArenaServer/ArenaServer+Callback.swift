@@ -1,0 +1,98 @@
+import ArenaProtocol
+import ArenaRelay
+import CWebsockets
+
+extension ArenaServer {
+    /// Dispatches one libwebsockets event. Returning -1 closes the connection.
+    func callback(_ wsi: OpaquePointer, reason: lws_callback_reasons, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
+        switch reason {
+        case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+            // The upgrade request's headers are readable only now.
+            if let secret = customHeader(wsi, "x-admin-secret:") { upgradeSecrets[wsi] = secret }
+            return 0
+        case LWS_CALLBACK_ESTABLISHED:
+            opened(wsi)
+            return 0
+        case LWS_CALLBACK_RECEIVE:
+            return received(wsi, input: input, length: length)
+        case LWS_CALLBACK_SERVER_WRITEABLE:
+            return writeable(wsi)
+        case LWS_CALLBACK_CLOSED:
+            closed(wsi)
+            return 0
+        case LWS_CALLBACK_HTTP:
+            return httpRequest(wsi, uri: input.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? "/")
+        case LWS_CALLBACK_HTTP_BODY:
+            return httpBody(wsi, input: input, length: length)
+        case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+            return httpBodyComplete(wsi)
+        case LWS_CALLBACK_CLOSED_HTTP:
+            httpExchanges[wsi] = nil
+            upgradeSecrets[wsi] = nil
+            return 0
+        case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+            serviceWasCancelled()
+            return 0
+        default:
+            return lws_callback_http_dummy(wsi, reason, nil, input, length)
+        }
+    }
+
+    private func received(_ wsi: OpaquePointer, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
+        guard let connection = connectionsBySocket[wsi] else { return -1 }
+        if connection.input.count + length > ProtocolLimits.maxFrameBytes {
+            log(.info, "\(connection.id): message over \(ProtocolLimits.maxFrameBytes) bytes; closing with 1009")
+            return close(wsi, code: .messageTooBig, reason: "Message too big (max \(ProtocolLimits.maxFrameBytes) bytes)")
+        }
+        if let input, length > 0 {
+            connection.input.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
+        }
+        guard lws_is_final_fragment(wsi) != 0, lws_remaining_packet_payload(wsi) == 0 else { return 0 }
+        let message = connection.input
+        connection.input.removeAll(keepingCapacity: true)
+        handle(.received(message, from: connection.id, at: WallClock.nowMs()))
+        return 0
+    }
+
+    private func writeable(_ wsi: OpaquePointer) -> Int32 {
+        guard let connection = connectionsBySocket[wsi] else { return 0 }
+        connection.isWriteRequested = false
+        guard connection.flush(maxBytes: 256 * 1024) else { return -1 }
+        if connection.pendingOutputBytes > 0 {
+            requestWrite(connection)
+        } else if let (code, reason) = connection.pendingClose {
+            return close(wsi, code: code, reason: reason)
+        }
+        return 0
+    }
+
+    /// Sends a close frame with `code` and `reason` (cut to the 123 bytes a close frame allows).
+    func close(_ wsi: OpaquePointer, code: CloseCode, reason: String) -> Int32 {
+        var bytes = Array(reason.utf8.prefix(123))
+        // Never leave half a UTF-8 sequence at the end.
+        while let last = bytes.last, last & 0xC0 == 0x80 || (last & 0x80 != 0 && bytes.count == 123) {
+            bytes.removeLast()
+            if last & 0xC0 != 0x80 { break }
+        }
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            lws_close_reason(wsi, lws_close_status(UInt32(code.rawValue)), buffer.baseAddress, buffer.count)
+        }
+        return -1
+    }
+
+    func customHeader(_ wsi: OpaquePointer, _ name: String) -> String? {
+        let length = lws_hdr_custom_length(wsi, name, Int32(name.utf8.count))
+        guard length > 0 else { return nil }
+        var buffer = [CChar](repeating: 0, count: Int(length) + 1)
+        guard lws_hdr_custom_copy(wsi, &buffer, Int32(buffer.count), name, Int32(name.utf8.count)) >= 0 else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    func header(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String? {
+        let length = lws_hdr_total_length(wsi, token)
+        guard length > 0 else { return nil }
+        var buffer = [CChar](repeating: 0, count: Int(length) + 1)
+        guard lws_hdr_copy(wsi, &buffer, Int32(buffer.count), token) >= 0 else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

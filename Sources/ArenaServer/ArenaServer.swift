@@ -1,0 +1,229 @@
+import ArenaProtocol
+import ArenaRelay
+import CWebsockets
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum ArenaServerError: Error, CustomStringConvertible {
+    case cannotListen(host: String, port: Int)
+    case tlsNeedsBoth
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let host, let port):
+            return "cannot listen on \(host):\(port) — is another arena already using that port? Pick another with --port."
+        case .tlsNeedsBoth:
+            return "TLS needs both --tls-cert and --tls-key."
+        }
+    }
+}
+
+/// `mowai arena`: the libwebsockets shell around the pure `Relay`.
+///
+/// One thread owns the lws context and the relay: `run()` serves on the calling thread until `stop()`
+/// (callable from any thread or a signal handler's queue) has closed every client with 1001.
+public final class ArenaServer: @unchecked Sendable {
+    public let options: ArenaServerOptions
+    let log: Log
+    /// The port actually bound (useful with port 0).
+    public private(set) var port = 0
+
+    var relay: Relay
+    private var context: OpaquePointer?
+    private let protocols: UnsafeMutablePointer<lws_protocols>
+    private let protocolName = strdup("mowai-arena")
+    private let timer = UnsafeMutablePointer<mowai_timer>.allocate(capacity: 1)
+
+    var connections: [ConnectionID: ClientConnection] = [:]
+    var connectionsBySocket: [OpaquePointer: ClientConnection] = [:]
+    var httpExchanges: [OpaquePointer: HTTPExchange] = [:]
+    var upgradeSecrets: [OpaquePointer: String] = [:]
+    private var nextConnection = 0
+
+    private let stopRequested = Atomic<Bool>(false)
+    private var shutdownStartedAt: Int64?
+    private var isFinished = false
+
+    public init(options: ArenaServerOptions, log: Log) {
+        self.options = options
+        self.log = log
+        var system = SystemRandomNumberGenerator()
+        relay = Relay(config: options.relay, startedAt: WallClock.nowMs(), seed: system.next())
+        protocols = .allocate(capacity: 2)
+        protocols.initialize(repeating: lws_protocols(), count: 2)
+        timer.initialize(to: mowai_timer())
+    }
+
+    deinit {
+        if let context { lws_context_destroy(context) }
+        protocols.deallocate()
+        timer.deallocate()
+        free(protocolName)
+    }
+
+    /// Binds the listening socket. Throws a message that says how to fix it.
+    public func start() throws {
+        if (options.tlsCertificatePath == nil) != (options.tlsPrivateKeyPath == nil) { throw ArenaServerError.tlsNeedsBoth }
+        lws_set_log_level(LLL_ERR, nil)
+
+        // One protocol serves both HTTP and WebSocket; any path upgrades, as with the original.
+        protocols[0].name = UnsafePointer(protocolName)
+        protocols[0].callback = arenaCallback
+        protocols[0].per_session_data_size = 0
+        protocols[0].rx_buffer_size = 0
+        protocols[1] = lws_protocols()
+
+        var info = lws_context_creation_info()
+        info.port = Int32(options.port)
+        info.protocols = UnsafePointer(protocols)
+        info.user = Unmanaged.passUnretained(self).toOpaque()
+        info.options = mowai_lws_option_validate_utf8()
+        info.timeout_secs = options.httpTimeoutSeconds
+        info.keepalive_timeout = Int32(options.httpTimeoutSeconds)
+        let host = options.host == "0.0.0.0" || options.host.isEmpty ? nil : strdup(options.host)
+        defer { free(host) }
+        info.iface = UnsafePointer(host)
+        if options.host == "0.0.0.0" { info.options |= mowai_lws_option_disable_ipv6() }
+        let cert = options.tlsCertificatePath.map { strdup($0) } ?? nil
+        let key = options.tlsPrivateKeyPath.map { strdup($0) } ?? nil
+        defer { free(cert); free(key) }
+        if cert != nil {
+            info.options |= mowai_lws_option_ssl_global_init()
+            info.ssl_cert_filepath = UnsafePointer(cert)
+            info.ssl_private_key_filepath = UnsafePointer(key)
+        }
+
+        guard let created = lws_create_context(&info),
+              let vhost = lws_get_vhost_by_name(created, "default") else {
+            throw ArenaServerError.cannotListen(host: options.host, port: options.port)
+        }
+        context = created
+        port = Int(lws_get_vhost_listen_port(vhost))
+        guard port > 0 else { throw ArenaServerError.cannotListen(host: options.host, port: options.port) }
+        timer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
+        scheduleTick()
+    }
+
+    /// Serves until `stop()` has finished the graceful shutdown.
+    public func run() {
+        guard let context else { return }
+        while !isFinished {
+            if lws_service(context, 0) < 0 { break }
+        }
+    }
+
+    /// Thread-safe: asks the service thread to close every client with 1001 and return from `run()`.
+    public func stop() {
+        stopRequested.store(true, ordering: .sequentiallyConsistent)
+        if let context { lws_cancel_service(context) }
+    }
+
+    // MARK: Relay effects
+
+    func handle(_ event: RelayEvent) {
+        apply(relay.handle(event))
+    }
+
+    func apply(_ effects: [RelayEffect]) {
+        for effect in effects {
+            switch effect {
+            case .send(let message, let recipients):
+                var frame: [UInt8] = []
+                frame.reserveCapacity(message.count + 10)
+                WebSocketFrame.appendUnmasked(message, to: &frame)
+                for id in recipients {
+                    guard let connection = connections[id], connection.pendingClose == nil else { continue }
+                    connection.enqueue(frame: frame)
+                    if connection.pendingOutputBytes > options.maxPendingOutputBytes {
+                        connection.discardOutput()
+                        connection.pendingClose = (.policyViolation, "Too slow: over \(options.maxPendingOutputBytes >> 20) MiB of messages unread")
+                        log(.warn, "\(id) is not reading its messages; closing it")
+                    }
+                    requestWrite(connection)
+                }
+            case .close(let id, let code, let reason):
+                guard let connection = connections[id] else { continue }
+                connection.pendingClose = (code, reason)
+                // Whatever is queued goes out first; a client that never reads is cut off anyway.
+                lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, 5)
+                requestWrite(connection)
+            case .log(let level, let message):
+                log(level, message)
+            }
+        }
+    }
+
+    func requestWrite(_ connection: ClientConnection) {
+        guard !connection.isWriteRequested else { return }
+        connection.isWriteRequested = true
+        lws_callback_on_writable(connection.wsi)
+    }
+
+    // MARK: Connections
+
+    func opened(_ wsi: OpaquePointer) {
+        nextConnection += 1
+        let connection = ClientConnection(id: ConnectionID(nextConnection), wsi: wsi)
+        connections[connection.id] = connection
+        connectionsBySocket[wsi] = connection
+        let secret = upgradeSecrets.removeValue(forKey: wsi)
+        if shutdownStartedAt != nil {
+            connection.pendingClose = (.goingAway, "Arena shutting down")
+            requestWrite(connection)
+        }
+        handle(.opened(connection.id, adminSecret: secret, at: WallClock.nowMs()))
+    }
+
+    func closed(_ wsi: OpaquePointer) {
+        upgradeSecrets[wsi] = nil
+        guard let connection = connectionsBySocket.removeValue(forKey: wsi) else { return }
+        connections[connection.id] = nil
+        handle(.closed(connection.id, at: WallClock.nowMs()))
+        if shutdownStartedAt != nil && connections.isEmpty { isFinished = true }
+    }
+
+    // MARK: Time and shutdown
+
+    private func scheduleTick() {
+        guard let context else { return }
+        mowai_timer_schedule(context, timer, arenaTick, options.tickIntervalMs * 1000)
+    }
+
+    func tick() {
+        let now = WallClock.nowMs()
+        if let startedAt = shutdownStartedAt {
+            // Clients that do not answer the close handshake are not waited for.
+            if now - startedAt > 2000 { isFinished = true }
+        } else {
+            handle(.tick(at: now))
+        }
+        scheduleTick()
+    }
+
+    /// Runs on the service thread after `lws_cancel_service`.
+    func serviceWasCancelled() {
+        guard stopRequested.load(ordering: .sequentiallyConsistent), shutdownStartedAt == nil else { return }
+        let now = WallClock.nowMs()
+        shutdownStartedAt = now
+        log(.info, "shutting down: closing \(connections.count) connection(s)")
+        handle(.shutdown(at: now))
+        if connections.isEmpty { isFinished = true }
+    }
+}
+
+/// lws calls this for every event of the arena's sockets, always on the service thread.
+private func arenaCallback(
+    _ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
+    _ input: UnsafeMutableRawPointer?, _ length: Int
+) -> Int32 {
+    guard let wsi, let context = lws_get_context(wsi), let owner = lws_context_user(context) else { return 0 }
+    let server = Unmanaged<ArenaServer>.fromOpaque(owner).takeUnretainedValue()
+    return server.callback(wsi, reason: reason, input: input, length: length)
+}
+
+private func arenaTick(_ sul: UnsafeMutablePointer<lws_sorted_usec_list_t>?) {
+    guard let sul, let owner = mowai_timer_owner(sul) else { return }
+    Unmanaged<ArenaServer>.fromOpaque(owner).takeUnretainedValue().tick()
+}

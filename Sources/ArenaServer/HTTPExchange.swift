@@ -1,0 +1,80 @@
+import ArenaRelay
+import CWebsockets
+
+/// An HTTP request whose body is still arriving.
+struct HTTPExchange {
+    var request: HTTPRequest
+    var expectedLength: Int
+}
+
+extension ArenaServer {
+    func httpRequest(_ wsi: OpaquePointer, uri: String) -> Int32 {
+        let method: String
+        if lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 {
+            method = "GET"
+        } else if lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0 {
+            method = "POST"
+        } else {
+            method = "OTHER"
+        }
+        let request = HTTPRequest(method: method, path: uri, adminSecret: customHeader(wsi, "x-admin-secret:"))
+        guard method == "POST" else { return respond(wsi, to: request) }
+
+        let declared = header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH).flatMap { Int($0) } ?? 0
+        if declared > HTTPAPI.maxBodyBytes {
+            log(.info, "POST \(uri): body of \(declared) bytes refused with 413")
+            return write(wsi, HTTPAPI.tooLarge, keepAlive: false)
+        }
+        if declared == 0 { return respond(wsi, to: request) }
+        httpExchanges[wsi] = HTTPExchange(request: request, expectedLength: declared)
+        return 0
+    }
+
+    func httpBody(_ wsi: OpaquePointer, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
+        guard var exchange = httpExchanges[wsi] else { return -1 }
+        if let input, length > 0 {
+            exchange.request.body.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
+        }
+        if exchange.request.body.count > HTTPAPI.maxBodyBytes {
+            httpExchanges[wsi] = nil
+            return write(wsi, HTTPAPI.tooLarge, keepAlive: false)
+        }
+        httpExchanges[wsi] = exchange
+        return 0
+    }
+
+    func httpBodyComplete(_ wsi: OpaquePointer) -> Int32 {
+        guard let exchange = httpExchanges.removeValue(forKey: wsi) else { return -1 }
+        return respond(wsi, to: exchange.request)
+    }
+
+    private func respond(_ wsi: OpaquePointer, to request: HTTPRequest) -> Int32 {
+        let (response, effects) = HTTPAPI.respond(to: request, relay: &relay, at: WallClock.nowMs())
+        apply(effects)
+        return write(wsi, response, keepAlive: true)
+    }
+
+    /// Writes a complete JSON response. Returns -1 when the connection should close afterwards.
+    private func write(_ wsi: OpaquePointer, _ response: HTTPResponse, keepAlive: Bool) -> Int32 {
+        let pre = Int(mowai_lws_pre())
+        var head = [UInt8](repeating: 0, count: pre + 512)
+        let headerFailed = head.withUnsafeMutableBufferPointer { buffer -> Bool in
+            let start = buffer.baseAddress! + pre
+            var cursor: UnsafeMutablePointer<UInt8>? = start
+            let end = buffer.baseAddress! + buffer.count - 1
+            if lws_add_http_common_headers(wsi, UInt32(response.status), "application/json",
+                                           lws_filepos_t(response.body.count), &cursor, end) != 0 {
+                return true
+            }
+            return lws_finalize_write_http_header(wsi, start, &cursor, end) != 0
+        }
+        if headerFailed { return -1 }
+        var body = [UInt8](repeating: 0, count: pre) + response.body
+        let written = body.withUnsafeMutableBufferPointer { buffer in
+            lws_write(wsi, buffer.baseAddress! + pre, response.body.count,
+                      lws_write_protocol(UInt32(mowai_lws_write_http_final())))
+        }
+        if written < 0 || !keepAlive { return -1 }
+        return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
+    }
+}

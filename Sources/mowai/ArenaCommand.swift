@@ -1,0 +1,144 @@
+import ArenaRelay
+import ArenaServer
+import ArgumentParser
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ArenaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "arena",
+        abstract: "Run an Arena relay: WebSocket and HTTP on one port, wire-compatible with the original.",
+        discussion: """
+        The admin secret (for POST /task, /kick, /clear-tasks and admin spectators) comes from the \
+        environment variable MOWAI_ADMIN_SECRET or from --admin-secret-file, never from the command line. \
+        Without one, every admin action is refused.
+        """
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "0.0.0.0"
+
+    @Option(help: "The port for HTTP and WebSocket (default: $PORT, else 8080; 0 picks a free one).")
+    var port: Int?
+
+    @Option(help: "A file holding the admin secret (overrides MOWAI_ADMIN_SECRET).")
+    var adminSecretFile: String?
+
+    @Option(help: "debug, info, warn or error.")
+    var logLevel = "info"
+
+    @Option(help: "PEM certificate: serve wss:// and https:// (needs --tls-key).")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
+    @Option(help: "Milliseconds between keepalive PINGs.")
+    var keepaliveInterval: Int64 = 30_000
+
+    @Option(help: "Milliseconds of silence after which a client is closed (1001).")
+    var idleTimeout: Int64 = 90_000
+
+    @Option(help: "The error-rate window in milliseconds (more than 10 errors in it close the socket).")
+    var errorWindow: Int64 = 60_000
+
+    @Option(help: "Thoughts and responses kept for spectators who join late.")
+    var history = 300
+
+    func validate() throws {
+        guard LogLevel(name: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of debug, info, warn, error (got \(logLevel)).")
+        }
+        if (tlsCert == nil) != (tlsKey == nil) {
+            throw ValidationError("TLS needs both --tls-cert and --tls-key.")
+        }
+        for (name, value) in [("--keepalive-interval", keepaliveInterval), ("--idle-timeout", idleTimeout), ("--error-window", errorWindow)] where value <= 0 {
+            throw ValidationError("\(name) must be a positive number of milliseconds.")
+        }
+    }
+
+    func run() throws {
+        let log = Log(minimumLevel: LogLevel(name: logLevel) ?? .info)
+        var options = ArenaServerOptions()
+        options.host = host
+        options.port = try resolvedPort()
+        options.tlsCertificatePath = tlsCert
+        options.tlsPrivateKeyPath = tlsKey
+        options.relay.keepaliveIntervalMs = keepaliveInterval
+        options.relay.idleTimeoutMs = idleTimeout
+        options.relay.errorWindowMs = errorWindow
+        options.relay.historyLimit = max(0, history)
+        options.relay.adminSecret = try loadAdminSecret()
+        // Tick often enough for the shortest interval to be honoured within a tenth of it.
+        options.tickIntervalMs = max(10, min(1000, min(keepaliveInterval, idleTimeout) / 10))
+        if options.relay.adminSecret == nil {
+            log(.warn, "no admin secret: admin actions are refused (set MOWAI_ADMIN_SECRET or --admin-secret-file)")
+        }
+
+        let server = ArenaServer(options: options, log: log)
+        do {
+            try server.start()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let scheme = tlsCert == nil ? "http" : "https"
+        let wsScheme = tlsCert == nil ? "ws" : "wss"
+        let shownHost = host == "0.0.0.0" ? "127.0.0.1" : host
+        // Scripts and tests read this line to learn the port.
+        print("mowai arena listening on \(scheme)://\(shownHost):\(server.port) (\(wsScheme)://\(shownHost):\(server.port))")
+        fflush(nil)
+
+        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { server.stop() }
+            source.resume()
+            return source
+        }
+        server.run()
+        signals.forEach { $0.cancel() }
+        log(.info, "stopped")
+    }
+
+    private func resolvedPort() throws -> Int {
+        if let port { return port }
+        guard let text = getenv("PORT").map({ String(cString: $0) }), !text.isEmpty else { return 8080 }
+        guard let value = Int(text), (0...65535).contains(value) else {
+            throw ValidationError("PORT must be a port number (got \(text)).")
+        }
+        return value
+    }
+
+    private func loadAdminSecret() throws -> AdminSecret? {
+        if let adminSecretFile {
+            guard let file = fopen(adminSecretFile, "r") else {
+                throw ValidationError("cannot read the admin secret file \(adminSecretFile): \(String(cString: strerror(errno)))")
+            }
+            defer { fclose(file) }
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = fread(&chunk, 1, chunk.count, file)
+                if count <= 0 { break }
+                bytes += chunk[..<count]
+            }
+            // A trailing newline is what editors and `echo` leave; it is not part of the secret.
+            let secret = String(decoding: bytes, as: UTF8.self).trimmingTrailingNewlines()
+            guard let adminSecret = AdminSecret(secret) else {
+                throw ValidationError("the admin secret file \(adminSecretFile) is empty.")
+            }
+            return adminSecret
+        }
+        return getenv("MOWAI_ADMIN_SECRET").flatMap { AdminSecret(String(cString: $0)) }
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var result = self
+        while result.hasSuffix("\n") || result.hasSuffix("\r") { result.removeLast() }
+        return result
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure mowai's parts with comparable figures.",
+        subcommands: [ArenaBenchCommand.self]
+    )
+}

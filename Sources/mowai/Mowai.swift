@@ -1,0 +1,13 @@
+import ArgumentParser
+
+@main
+struct Mowai: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "mowai",
+        abstract: "A terminal console for agent swarms, and the Arena relay they meet in.",
+        version: version,
+        subcommands: [ArenaCommand.self, BenchCommand.self]
+    )
+}
