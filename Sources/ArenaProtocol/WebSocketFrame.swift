@@ -5,6 +5,14 @@ public enum WebSocketFrame {
         case continuation = 0x0, text = 0x1, binary = 0x2, close = 0x8, ping = 0x9, pong = 0xA
     }
 
+    /// One final, unmasked text frame carrying `payload`.
+    public static func unmasked(_ payload: [UInt8]) -> [UInt8] {
+        var frame: [UInt8] = []
+        frame.reserveCapacity(payload.count + 10)
+        appendUnmasked(payload, to: &frame)
+        return frame
+    }
+
     /// Appends one final, unmasked frame (server to client) carrying `payload`.
     public static func appendUnmasked(_ payload: [UInt8], opcode: Opcode = .text, to buffer: inout [UInt8]) {
         appendHeader(opcode: opcode, length: payload.count, masked: false, to: &buffer)

@@ -12,7 +12,8 @@ public struct AdminSecret: Sendable {
     public func matches(_ presented: String?) -> Bool {
         guard let presented else { return false }
         let candidate = Array(presented.utf8)
-        var difference = UInt8(truncatingIfNeeded: candidate.count ^ bytes.count)
+        // Not the XOR of the lengths truncated to a byte: lengths 1 and 257 would then compare equal.
+        var difference: UInt8 = candidate.count == bytes.count ? 0 : 1
         for index in candidate.indices {
             difference |= candidate[index] ^ bytes[index % bytes.count]
         }

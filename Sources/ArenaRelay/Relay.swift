@@ -64,9 +64,12 @@ public struct Relay: Sendable {
             return effects
         case .tick(let now):
             return tick(at: now)
-        case .shutdown:
+        case .shutdown(let now):
             return sessions.keys.sorted().compactMap { connection in
                 guard sessions[connection]?.isClosing == false else { return nil }
+                // Everybody leaves at once, so nobody is told; but the roster must empty, because a closing
+                // session's own close event no longer forgets it.
+                _ = forget(connection, reason: nil, at: now)
                 sessions[connection]?.isClosing = true
                 return .close(connection, code: .goingAway, reason: "Arena shutting down")
             }

@@ -35,12 +35,15 @@ public final class ArenaServer: @unchecked Sendable {
     private let protocols: UnsafeMutablePointer<lws_protocols>
     private let protocolName = strdup("mowai-arena")
     private let timer = UnsafeMutablePointer<mowai_timer>.allocate(capacity: 1)
+    private let flushTimer = UnsafeMutablePointer<mowai_timer>.allocate(capacity: 1)
+    /// Connections with queued output, written together once per turn of the service loop.
+    private var dirty: [ClientConnection] = []
+    private var isFlushScheduled = false
 
-    var connections: [ConnectionID: ClientConnection] = [:]
+    var connections = ConnectionTable()
     var connectionsBySocket: [OpaquePointer: ClientConnection] = [:]
     var httpExchanges: [OpaquePointer: HTTPExchange] = [:]
     var upgradeSecrets: [OpaquePointer: String] = [:]
-    private var nextConnection = 0
 
     private let stopRequested = Atomic<Bool>(false)
     private var shutdownStartedAt: Int64?
@@ -54,12 +57,14 @@ public final class ArenaServer: @unchecked Sendable {
         protocols = .allocate(capacity: 2)
         protocols.initialize(repeating: lws_protocols(), count: 2)
         timer.initialize(to: mowai_timer())
+        flushTimer.initialize(to: mowai_timer())
     }
 
     deinit {
         if let context { lws_context_destroy(context) }
         protocols.deallocate()
         timer.deallocate()
+        flushTimer.deallocate()
         free(protocolName)
     }
 
@@ -80,6 +85,8 @@ public final class ArenaServer: @unchecked Sendable {
         info.protocols = UnsafePointer(protocols)
         info.user = Unmanaged.passUnretained(self).toOpaque()
         info.options = mowai_lws_option_validate_utf8()
+        // lws cuts every write into pieces of this size; the batched output wants few, large writes.
+        info.pt_serv_buf_size = 256 * 1024
         info.timeout_secs = options.httpTimeoutSeconds
         info.keepalive_timeout = Int32(options.httpTimeoutSeconds)
         let host = options.host == "0.0.0.0" || options.host.isEmpty ? nil : strdup(options.host)
@@ -103,6 +110,7 @@ public final class ArenaServer: @unchecked Sendable {
         port = Int(lws_get_vhost_listen_port(vhost))
         guard port > 0 else { throw ArenaServerError.cannotListen(host: options.host, port: options.port) }
         timer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
+        flushTimer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
         scheduleTick()
     }
 
@@ -130,18 +138,22 @@ public final class ArenaServer: @unchecked Sendable {
         for effect in effects {
             switch effect {
             case .send(let message, let recipients):
-                var frame: [UInt8] = []
-                frame.reserveCapacity(message.count + 10)
-                WebSocketFrame.appendUnmasked(message, to: &frame)
-                for id in recipients {
-                    guard let connection = connections[id], connection.pendingClose == nil else { continue }
-                    connection.enqueue(frame: frame)
-                    if connection.pendingOutputBytes > options.maxPendingOutputBytes {
-                        connection.discardOutput()
-                        connection.pendingClose = (.policyViolation, "Too slow: over \(options.maxPendingOutputBytes >> 20) MiB of messages unread")
-                        log(.warn, "\(id) is not reading its messages; closing it")
+                // This loop runs once per recipient of every message: everything it reads is hoisted
+                // into locals, because each reference-counted read costs an atomic operation.
+                let limit = options.maxPendingOutputBytes
+                WebSocketFrame.unmasked(message).withUnsafeBytes { frame in
+                    connections.forEach(in: recipients) { connection in
+                        guard !connection.isClosing else { return }
+                        connection.enqueue(frame: frame)
+                        if connection.pendingOutputBytes > limit {
+                            connection.discardOutput()
+                            connection.pendingClose = (.policyViolation, "Too slow: over \(limit >> 20) MiB of messages unread")
+                            log(.warn, "\(connection.id) is not reading its messages; closing it")
+                            requestWrite(connection)
+                        } else {
+                            markDirty(connection)
+                        }
                     }
-                    requestWrite(connection)
                 }
             case .close(let id, let code, let reason):
                 guard let connection = connections[id] else { continue }
@@ -155,6 +167,38 @@ public final class ArenaServer: @unchecked Sendable {
         }
     }
 
+    /// Output is not written message by message. A send syscall on loopback costs microseconds, far more
+    /// than copying a frame, so connections that got messages are written together a moment later:
+    /// 20 µs per waiting connection, at most 4 ms. That bounds the arena to about 50 000 writes a second
+    /// however busy it is (200 agents under load: one write carries dozens of frames), while a quiet
+    /// arena with a few agents adds well under a millisecond.
+    private func markDirty(_ connection: ClientConnection) {
+        guard !connection.isDirty else { return }
+        connection.isDirty = true
+        dirty.append(connection)
+        guard !isFlushScheduled, let context else { return }
+        isFlushScheduled = true
+        mowai_timer_schedule(context, flushTimer, arenaFlush, Int64(min(4000, 20 * connections.count)))
+    }
+
+    func flushDirty() {
+        isFlushScheduled = false
+        let connections = dirty
+        dirty.removeAll(keepingCapacity: true)
+        for connection in connections where !connection.isClosed {
+            connection.isDirty = false
+            // Behind output lws still holds, or with a close pending, wait for the socket to drain.
+            if connection.isWriteRequested || connection.pendingClose != nil || lws_partial_buffered(connection.wsi) != 0 {
+                requestWrite(connection)
+            } else if !connection.flush(maxBytes: 1 << 20) {
+                connection.discardOutput()
+                lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
+            } else if connection.pendingOutputBytes > 0 {
+                requestWrite(connection)
+            }
+        }
+    }
+
     func requestWrite(_ connection: ClientConnection) {
         guard !connection.isWriteRequested else { return }
         connection.isWriteRequested = true
@@ -164,9 +208,8 @@ public final class ArenaServer: @unchecked Sendable {
     // MARK: Connections
 
     func opened(_ wsi: OpaquePointer) {
-        nextConnection += 1
-        let connection = ClientConnection(id: ConnectionID(nextConnection), wsi: wsi)
-        connections[connection.id] = connection
+        let connection = ClientConnection(id: connections.nextId(), wsi: wsi)
+        connections.insert(connection)
         connectionsBySocket[wsi] = connection
         let secret = upgradeSecrets.removeValue(forKey: wsi)
         if shutdownStartedAt != nil {
@@ -179,7 +222,9 @@ public final class ArenaServer: @unchecked Sendable {
     func closed(_ wsi: OpaquePointer) {
         upgradeSecrets[wsi] = nil
         guard let connection = connectionsBySocket.removeValue(forKey: wsi) else { return }
-        connections[connection.id] = nil
+        // It may still be waiting in `dirty`; its wsi is about to be freed.
+        connection.isClosed = true
+        connections.remove(connection.id)
         handle(.closed(connection.id, at: WallClock.nowMs()))
         if shutdownStartedAt != nil && connections.isEmpty { isFinished = true }
     }
@@ -221,6 +266,11 @@ private func arenaCallback(
     guard let wsi, let context = lws_get_context(wsi), let owner = lws_context_user(context) else { return 0 }
     let server = Unmanaged<ArenaServer>.fromOpaque(owner).takeUnretainedValue()
     return server.callback(wsi, reason: reason, input: input, length: length)
+}
+
+private func arenaFlush(_ sul: UnsafeMutablePointer<lws_sorted_usec_list_t>?) {
+    guard let sul, let owner = mowai_timer_owner(sul) else { return }
+    Unmanaged<ArenaServer>.fromOpaque(owner).takeUnretainedValue().flushDirty()
 }
 
 private func arenaTick(_ sul: UnsafeMutablePointer<lws_sorted_usec_list_t>?) {
