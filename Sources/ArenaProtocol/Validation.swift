@@ -17,18 +17,11 @@ public struct Envelope: Sendable, Equatable {
 public enum ProtocolValidation {
     /// Parses one frame. Failures are answered with a bare ARENA_ERROR and are not counted.
     public static func parse(_ bytes: [UInt8]) -> Result<JSONObject, ValidationFailure> {
-        // The relay forwards a frame's own bytes, so it must refuse what JSON.parse in a browser refuses
-        // (trailing commas, a byte order mark), even where Foundation's decoder is lenient.
-        guard let value = try? JSONCodec.decodeObject(bytes), let text = StrictJSON.scan(bytes) else {
+        guard let value = try? JSONCodec.decodeObject(bytes) else {
             return .failure(ValidationFailure("Malformed JSON"))
         }
         guard case .object(let object) = value else {
             return .failure(ValidationFailure("Message must be a JSON object"))
-        }
-        // JSON.parse keeps the last of a repeated key and Foundation the first: a frame could pass with
-        // its own agentId and reach browsers with another's. Foundation drops repeats, so count them.
-        guard text.memberCount == value.memberCount else {
-            return .failure(ValidationFailure("Malformed JSON: duplicate key in an object"))
         }
         return .success(object)
     }

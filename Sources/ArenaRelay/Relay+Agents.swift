@@ -4,7 +4,7 @@ import ArenaProtocol
 extension Relay {
     /// The first frames of a connection: PING, AGENT_CONNECT, or (our extension) SPECTATE.
     mutating func registerOrRefuse(
-        _ message: JSONObject, bytes: [UInt8], from connection: ConnectionID, at now: Int64
+        _ message: JSONObject, from connection: ConnectionID, at now: Int64
     ) -> [RelayEffect] {
         let typeName = message["type"]?.stringValue
         if typeName == MessageType.ping.rawValue {
@@ -72,7 +72,7 @@ extension Relay {
 
     /// A frame from a registered agent.
     mutating func agentMessage(
-        _ message: JSONObject, bytes: [UInt8], from connection: ConnectionID, agentId: String, at now: Int64
+        _ message: JSONObject, from connection: ConnectionID, agentId: String, at now: Int64
     ) -> [RelayEffect] {
         switch message["type"]?.stringValue {
         case MessageType.ping.rawValue: return [.send(ServerMessages.pong(ts: now), to: [connection])]
@@ -97,10 +97,13 @@ extension Relay {
         case .success(let valid): payload = valid
         }
 
+        // What is relayed is the message as validated, encoded anew, never the sender's own bytes: a
+        // browser's JSON.parse reads some texts differently from Foundation (a repeated key keeps its
+        // last value there, its first here), and an agent must not smuggle anything past the checks.
         switch payload {
         case .thought(let thought):
             remember(message)
-            var effects: [RelayEffect] = [.send(bytes, to: audience)]
+            var effects: [RelayEffect] = [.send(JSONCodec.encode(JSONValue.object(message)), to: audience)]
             let peers = agentConnections.filter { $0 != connection }
             if !peers.isEmpty {
                 effects.append(.send(ServerMessages.peerThought(from: agentId, thought, ts: now), to: peers))
@@ -108,7 +111,7 @@ extension Relay {
             return effects
         case .response:
             remember(message)
-            return [.send(bytes, to: audience)]
+            return [.send(JSONCodec.encode(JSONValue.object(message)), to: audience)]
         case .unchecked(.globalTask):
             // The original broadcast and replayed tasks injected by any agent.
             return countError("GLOBAL_TASK: only the arena admin may issue tasks", from: connection, agentId: agentId, at: now)

@@ -88,9 +88,9 @@ public struct Relay: Sendable {
         sessions[connection]?.lastHeardAt = now
         switch session.role {
         case .pending:
-            return registerOrRefuse(message, bytes: bytes, from: connection, at: now)
+            return registerOrRefuse(message, from: connection, at: now)
         case .agent(let agentId):
-            return agentMessage(message, bytes: bytes, from: connection, agentId: agentId, at: now)
+            return agentMessage(message, from: connection, agentId: agentId, at: now)
         case .spectator(let isAdmin):
             return spectatorMessage(message, from: connection, isAdmin: isAdmin, at: now)
         }

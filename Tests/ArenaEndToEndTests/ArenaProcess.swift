@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// The real `mowai arena` binary, started on 127.0.0.1 with a port the kernel picks.
+final class ArenaProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    private let errors = Pipe()
+
+    var webSocketURL: String { "ws://127.0.0.1:\(port)" }
+    var httpURL: String { "http://127.0.0.1:\(port)" }
+
+    /// The `mowai` executable next to the test bundle (override with MOWAI_BIN).
+    static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["MOWAI_BIN"] { return URL(fileURLWithPath: path) }
+        let here = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return here.deletingLastPathComponent().appendingPathComponent("mowai")
+    }
+
+    init(arguments: [String] = [], adminSecret: String? = nil, environment extra: [String: String] = [:]) throws {
+        process.executableURL = Self.executable
+        process.arguments = ["arena", "--host", "127.0.0.1", "--port", "0"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["MOWAI_ADMIN_SECRET"] = adminSecret
+        environment["PORT"] = nil
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+
+        // The first line says where it listens: "... http://127.0.0.1:PORT (...)".
+        var line = Data()
+        let reader = output.fileHandleForReading
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = reader.availableData
+            guard !chunk.isEmpty else {
+                throw ArenaTestError("mowai arena exited before listening: \(String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))")
+            }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let range = text.range(of: "127.0.0.1:"),
+              let port = Int(text[range.upperBound...].prefix(while: \.isNumber)) else {
+            throw ArenaTestError("unexpected first line: \(text)")
+        }
+        self.port = port
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    func terminate() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+struct ArenaTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Polls `condition` until it holds or `seconds` pass; tests never sleep for a fixed time.
+func eventually(within seconds: Double = 5, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(nanoseconds: 5_000_000)
+    }
+    return try await condition()
+}
