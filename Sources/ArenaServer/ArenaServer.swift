@@ -89,6 +89,8 @@ public final class ArenaServer: @unchecked Sendable {
         info.pt_serv_buf_size = 256 * 1024
         info.timeout_secs = options.httpTimeoutSeconds
         info.keepalive_timeout = Int32(options.httpTimeoutSeconds)
+        // A client dribbling its headers holds a header table; it loses it (and the connection) in time.
+        info.timeout_secs_ah_idle = options.httpTimeoutSeconds
         let host = options.host == "0.0.0.0" || options.host.isEmpty ? nil : strdup(options.host)
         defer { free(host) }
         info.iface = UnsafePointer(host)

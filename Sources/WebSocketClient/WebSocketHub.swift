@@ -44,7 +44,8 @@ public final class WebSocketHub: Sendable {
         defer { free(caFile) }
         info.client_ssl_ca_filepath = UnsafePointer(caFile)
         info.user = Unmanaged.passUnretained(self).toOpaque()
-        lws_set_log_level(LLL_ERR, nil)
+        // Silence: lws would print to stderr, under the console's feet. Failures reach callers as errors.
+        lws_set_log_level(0, nil)
         guard let created = lws_create_context(&info) else {
             protocols.deallocate()
             free(protocolName)

@@ -47,6 +47,9 @@ struct ArenaCommand: ParsableCommand {
     @Option(help: "Thoughts and responses kept for spectators who join late.")
     var history = 300
 
+    @Option(help: "Seconds an HTTP client may take to send its request (slow clients are cut off).")
+    var httpTimeout: UInt32 = 10
+
     func validate() throws {
         guard LogLevel(name: logLevel) != nil else {
             throw ValidationError("--log-level must be one of debug, info, warn, error (got \(logLevel)).")
@@ -70,6 +73,7 @@ struct ArenaCommand: ParsableCommand {
         options.relay.idleTimeoutMs = idleTimeout
         options.relay.errorWindowMs = errorWindow
         options.relay.historyLimit = max(0, history)
+        options.httpTimeoutSeconds = max(1, httpTimeout)
         options.relay.adminSecret = try loadAdminSecret()
         // Tick often enough for the shortest interval to be honoured within a tenth of it.
         options.tickIntervalMs = max(10, min(1000, min(keepaliveInterval, idleTimeout) / 10))

@@ -1,0 +1,76 @@
+import ArenaProtocol
+import Foundation
+import HTTPClient
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Abuse at the socket level, with raw TCP: none of it may disturb the other clients.
+@Suite("Bad clients of the real arena")
+struct RobustnessTests {
+    /// A plain TCP connection to the arena.
+    static func rawSocket(_ arena: ArenaProcess) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(arena.port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw ArenaTestError("connect failed: \(errno)") }
+        return fd
+    }
+
+    static func send(_ fd: Int32, _ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
+    @Test("a client that vanishes in the middle of a frame leaves the others untouched")
+    func abruptDisconnect() async throws {
+        let arena = try ArenaProcess()
+        let (agent, _) = try await TestClient.agent(arena)
+        let fd = try Self.rawSocket(arena)
+        Self.send(fd, Array("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".utf8))
+        var response = [UInt8](repeating: 0, count: 512)
+        #expect(read(fd, &response, response.count) > 0)
+        // A masked text frame announcing 100 bytes, of which only 3 arrive.
+        Self.send(fd, [0x81, 0x80 | 100, 1, 2, 3, 4, 0x7B, 0x22, 0x74])
+        close(fd)
+
+        agent.sendJSON(["type": .string("PING"), "ts": .number(1)])
+        #expect(try await agent.next(type: "PONG")["type"] == .string("PONG"))
+        #expect(try await HTTPClient.get(arena.httpURL + "/health").status == 200)
+    }
+
+    @Test("a slowloris HTTP client does not hold up anybody, and is cut off")
+    func slowloris() async throws {
+        let arena = try ArenaProcess(arguments: ["--http-timeout", "1"])
+        let fd = try Self.rawSocket(arena)
+        defer { close(fd) }
+        Self.send(fd, Array("POST /task HTTP/1.1\r\nHost: x\r\nX-Dribble: ".utf8))
+        for _ in 0..<3 {
+            #expect(try await HTTPClient.get(arena.httpURL + "/health").status == 200)
+        }
+        let (agent, _) = try await TestClient.agent(arena)
+        #expect(!agent.isClosed)
+
+        // The dribbling client is closed once its time is up: read() sees the end of the stream.
+        var pollfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&pollfd, 1, 5000) == 1)
+        var byte: UInt8 = 0
+        #expect(read(fd, &byte, 1) <= 0)
+    }
+
+    @Test("garbage instead of an HTTP request is dropped; the arena keeps serving")
+    func garbage() async throws {
+        let arena = try ArenaProcess()
+        for junk in ["\u{0}\u{1}\u{2}\u{3}", "GET\r\n\r\n", String(repeating: "A", count: 20_000)] {
+            let fd = try Self.rawSocket(arena)
+            Self.send(fd, Array(junk.utf8))
+            close(fd)
+        }
+        #expect(try await HTTPClient.get(arena.httpURL + "/health").status == 200)
+    }
+}
