@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what mowai needs to build and test, and nothing that is already there: safe to run again.
+set -euo pipefail
+
+packages=(
+  libncursesw5-dev libcurl4-openssl-dev libwebsockets-dev libssl-dev
+  libvulkan-dev mesa-vulkan-drivers
+  openssl pkg-config
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "setup: need root (or sudo) to install: ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: the Swift toolchain (6.0 or later) must be on PATH" >&2
+  exit 1
+fi
+echo "setup: system packages ready"
