@@ -89,6 +89,10 @@ public final class LoadClient {
         }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        // The handshake reads and writes block; an arena that never answers must not hang the bench.
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         return fd
     }
 
@@ -101,7 +105,9 @@ public final class LoadClient {
         var byte: UInt8 = 0
         // Read byte by byte up to the blank line, so no frame bytes are swallowed.
         while !(response.count >= 4 && response.suffix(4) == [13, 10, 13, 10]) {
-            guard read(agent.fd, &byte, 1) == 1 else { throw LoadClientError.handshakeRefused("connection closed") }
+            guard read(agent.fd, &byte, 1) == 1 else {
+                throw LoadClientError.handshakeRefused(errno == EAGAIN ? "no answer within 5 s" : "connection closed")
+            }
             response.append(byte)
         }
         let status = String(decoding: response.prefix { $0 != 13 }, as: UTF8.self)

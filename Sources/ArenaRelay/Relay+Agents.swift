@@ -28,7 +28,7 @@ extension Relay {
         case .success: return []  // validatePayload answers .connect for AGENT_CONNECT
         }
         // The original evicted the live agent and orphaned its socket; we refuse the newcomer instead.
-        if connectionOfAgent[envelope.agentId] != nil {
+        if connectionOfAgent[envelope.agentId.lowercased()] != nil {
             return refuse(connection, sending: "Duplicate agentId: \(envelope.agentId) is already connected", at: now)
         }
         return register(connection, envelope: envelope, info: info, at: now)
@@ -45,7 +45,7 @@ extension Relay {
         sessions[connection]?.lastSeq = envelope.seq
         sessions[connection]?.errors = ErrorWindow(startedAt: now)
         roster[entry.agentId] = entry
-        connectionOfAgent[entry.agentId] = connection
+        connectionOfAgent[entry.agentId.lowercased()] = connection
         agentConnections.append(connection)
 
         var effects: [RelayEffect] = [

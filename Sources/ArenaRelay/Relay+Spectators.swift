@@ -114,7 +114,8 @@ extension Relay {
 
     /// Closes an agent with a clear reason; everybody sees it leave.
     public mutating func kick(agentId: String, reason: String?, at now: Int64) -> AdminOutcome {
-        guard let connection = connectionOfAgent[agentId] else {
+        guard !agentId.isEmpty else { return .failure("agentId is required") }
+        guard let connection = connectionOfAgent[agentId.lowercased()] else {
             return .failure("No agent with id \(agentId) is connected")
         }
         let why = reason.flatMap { $0.isBlank ? nil : $0 }.map { "Kicked by admin: \($0)" } ?? "Kicked by admin"

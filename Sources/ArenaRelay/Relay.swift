@@ -10,6 +10,7 @@ public struct Relay: Sendable {
     /// Registered agents in join order, and their roster entries by agentId.
     var agentConnections: [ConnectionID] = []
     var roster: [String: RosterEntry] = [:]
+    /// Keyed by the lowercased agentId: UUIDs match case-insensitively, so "ABC…" is "abc…".
     var connectionOfAgent: [String: ConnectionID] = [:]
     var spectatorConnections: [ConnectionID] = []
     /// Slots are handed out 0, 1, 2… and never reused.
@@ -158,7 +159,7 @@ public struct Relay: Sendable {
             let entry = roster[agentId]
             agentConnections.removeAll { $0 == connection }
             roster[agentId] = nil
-            connectionOfAgent[agentId] = nil
+            connectionOfAgent[agentId.lowercased()] = nil
             sessions[connection]?.role = .pending
             guard let entry else { return [] }
             var effects: [RelayEffect] = [.log(.info, "Agent disconnected: \(entry.name) (slot \(entry.slot))")]

@@ -39,6 +39,7 @@ public final class ArenaServer: @unchecked Sendable {
     /// Connections with queued output, written together once per turn of the service loop.
     private var dirty: [ClientConnection] = []
     private var isFlushScheduled = false
+    private var nextFlushAllowedAt: Int64 = 0
 
     var connections = ConnectionTable()
     var connectionsBySocket: [OpaquePointer: ClientConnection] = [:]
@@ -170,21 +171,23 @@ public final class ArenaServer: @unchecked Sendable {
     }
 
     /// Output is not written message by message. A send syscall on loopback costs microseconds, far more
-    /// than copying a frame, so connections that got messages are written together a moment later:
-    /// 20 µs per waiting connection, at most 4 ms. That bounds the arena to about 50 000 writes a second
-    /// however busy it is (200 agents under load: one write carries dozens of frames), while a quiet
-    /// arena with a few agents adds well under a millisecond.
+    /// than copying a frame, so the arena paces its writes: a flush of n connections may be followed by
+    /// the next one only n × 20 µs later (at most 4 ms). A quiet arena writes at once; a busy one stays
+    /// under about 50 000 writes a second however much it relays, because each write then carries more
+    /// frames (200 agents under load: dozens per write).
     private func markDirty(_ connection: ClientConnection) {
         guard !connection.isDirty else { return }
         connection.isDirty = true
         dirty.append(connection)
         guard !isFlushScheduled, let context else { return }
         isFlushScheduled = true
-        mowai_timer_schedule(context, flushTimer, arenaFlush, Int64(min(4000, 20 * connections.count)))
+        let wait = min(4000, max(0, nextFlushAllowedAt - WallClock.monotonicMicroseconds()))
+        mowai_timer_schedule(context, flushTimer, arenaFlush, wait)
     }
 
     func flushDirty() {
         isFlushScheduled = false
+        nextFlushAllowedAt = WallClock.monotonicMicroseconds() + Int64(20 * dirty.count)
         let connections = dirty
         dirty.removeAll(keepingCapacity: true)
         for connection in connections where !connection.isClosed {

@@ -11,7 +11,7 @@ public struct ArenaServerOptions: Sendable {
     /// How often the relay's clock ticks (keepalive, idle expiry).
     public var tickIntervalMs: Int64 = 1000
     /// A client that has this much unsent output is too slow to keep up and is closed.
-    public var maxPendingOutputBytes = 4 * 1024 * 1024
+    public var maxPendingOutputBytes = 2 * 1024 * 1024
     /// Seconds an HTTP client may take to send its headers and body (slowloris guard).
     public var httpTimeoutSeconds: UInt32 = 10
 

@@ -58,6 +58,19 @@ struct ArenaBenchCommand: ParsableCommand {
             server?.terminate()
             server?.waitUntilExit()
         }
+        // Interrupted (Ctrl-C, `timeout`): take the arena we started down with us.
+        let interrupts = ([SIGINT, SIGTERM] as [Int32]).map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [server] in
+                server?.terminate()
+                server?.waitUntilExit()
+                Foundation.exit(130)
+            }
+            source.resume()
+            return source
+        }
+        defer { interrupts.forEach { $0.cancel() } }
 
         let target = url.map { "\($0)" } ?? "ws://\(host):\(port) (mowai arena, started by the bench)"
         print("mowai bench arena: \(agents) agents on \(target)")

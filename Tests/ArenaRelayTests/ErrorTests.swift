@@ -239,6 +239,16 @@ struct DefectTests {
         #expect(arena.relay.agentCount == 2)
     }
 
+    @Test("UUIDs match case-insensitively: the same id in capitals is a duplicate too")
+    func duplicateAgentIdInCapitals() {
+        var arena = ArenaHarness()
+        let ada = arena.connectAgent("Ada")
+        let (impostor, effects) = arena.connect("Not Ada", id: ada.id.uppercased())
+        #expect(effects.closes.map(\.reason) == ["Duplicate agentId: \(ada.id.uppercased()) is already connected"])
+        #expect(effects.closes.first?.connection == impostor.connection)
+        #expect(arena.relay.agents.map(\.name) == ["Ada"])
+    }
+
     @Test("A message claiming another agent's id is rejected and not relayed")
     func spoofedAgentId() {
         var arena = ArenaHarness()
