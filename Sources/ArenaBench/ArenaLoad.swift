@@ -9,9 +9,12 @@ public struct LoadStep: Sendable, Equatable {
     public let deliveredMessagesPerSecond: Double
     public let p50Ms: Double?
     public let p99Ms: Double?
+    /// Agents the arena had closed by the end of the step.
+    public let closedAgents: Int
 
-    /// The arena kept up when it delivered at least 90 % of what the offered thoughts fan out to.
-    public var keptUp: Bool { deliveredMessagesPerSecond >= 0.9 * offeredMessagesPerSecond }
+    /// The arena kept up when it delivered at least 90 % of what the offered thoughts fan out to, and
+    /// dropped nobody.
+    public var keptUp: Bool { deliveredMessagesPerSecond >= 0.9 * offeredMessagesPerSecond && closedAgents == 0 }
 }
 
 /// The arena bench's plan: one fixed rate, or rates that double until the arena stops keeping up.
@@ -41,11 +44,12 @@ public struct ArenaLoad: Sendable {
                 offeredMessagesPerSecond: Double(client.sent * messagesPerThought) / stepSeconds,
                 deliveredMessagesPerSecond: Double(client.delivered) / stepSeconds,
                 p50Ms: client.latencies.percentileMs(0.50),
-                p99Ms: client.latencies.percentileMs(0.99))
+                p99Ms: client.latencies.percentileMs(0.99),
+                closedAgents: client.closedAgents)
             steps.append(step)
             report(step)
             client.drain(seconds: 1)
-            guard fixedRate == nil, step.keptUp, steps.count < 16 else { break }
+            guard fixedRate == nil, step.keptUp, client.closedAgents == 0, steps.count < 16 else { break }
             rate *= 2
         }
         return steps

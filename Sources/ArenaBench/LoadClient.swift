@@ -31,6 +31,8 @@ public final class LoadClient {
         var buffer: UnsafeMutableRawBufferPointer
         var filled = 0
         var acknowledged = false
+        /// The arena closed it (an overloaded arena drops clients that fall too far behind).
+        var isClosed = false
         var pendingOutput: [UInt8] = []
 
         init(fd: Int32, agentId: String) {
@@ -161,6 +163,7 @@ public final class LoadClient {
     private func sendThought() {
         let agent = agents[nextSender]
         nextSender = (nextSender + 1) % agents.count
+        guard !agent.isClosed else { return }
         let thought = """
         {"type":"AGENT_THOUGHT","agentId":"\(agent.agentId)","slot":0,"seq":\(agent.seq),"ts":\(Self.wallMs()),\
         "payload":{"taskId":"\(taskId)","step":1,"content":"bench:\(Self.monotonicNs()): a thought of about a hundred bytes, as agents send them"}}
@@ -177,10 +180,24 @@ public final class LoadClient {
     }
 
     private func flushOutput(of agent: Agent) {
-        guard !agent.pendingOutput.isEmpty else { return }
-        let written = agent.pendingOutput.withUnsafeBytes { write(agent.fd, $0.baseAddress, $0.count) }
-        if written > 0 { agent.pendingOutput.removeFirst(written) }
+        guard !agent.pendingOutput.isEmpty, !agent.isClosed else { return }
+        // MSG_NOSIGNAL: a socket the arena closed must not kill the bench with SIGPIPE.
+        let written = agent.pendingOutput.withUnsafeBytes { send(agent.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        if written > 0 {
+            agent.pendingOutput.removeFirst(written)
+        } else if written < 0 && errno != EAGAIN && errno != EINTR {
+            markClosed(agent)
+        }
     }
+
+    private func markClosed(_ agent: Agent) {
+        agent.isClosed = true
+        agent.pendingOutput.removeAll()
+        if let index = agents.firstIndex(where: { $0 === agent }) { descriptors[index].fd = -1 }
+    }
+
+    /// Agents the arena has closed so far.
+    public var closedAgents: Int { agents.filter(\.isClosed).count }
 
     private func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
         var offset = 0
@@ -206,6 +223,10 @@ public final class LoadClient {
         while true {
             let space = agent.buffer.count - agent.filled
             let count = read(agent.fd, agent.buffer.baseAddress! + agent.filled, space)
+            if count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR) {
+                markClosed(agent)
+                return
+            }
             guard count > 0 else { return }
             agent.filled += count
             consumeFrames(of: agent)

@@ -248,6 +248,10 @@ public final class ArenaServer: @unchecked Sendable {
             if now - startedAt > 2000 { isFinished = true }
         } else {
             handle(.tick(at: now))
+            if let parent = options.parentProcess, getppid() != parent {
+                log(.warn, "the process that started this arena is gone; stopping")
+                stop()
+            }
         }
         scheduleTick()
     }

@@ -36,6 +36,7 @@ struct ArenaBenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        signal(SIGPIPE, SIG_IGN)
         var server: Process?
         let host: String
         let port: Int
@@ -80,7 +81,8 @@ struct ArenaBenchCommand: ParsableCommand {
         let steps = load.run(on: client) { step in
             print(pad(format(step.thoughtsPerSecond), 11), pad(format(step.offeredMessagesPerSecond), 15),
                   pad(format(step.deliveredMessagesPerSecond), 17), pad(milliseconds(step.p50Ms), 8),
-                  pad(milliseconds(step.p99Ms), 8), step.keptUp ? "" : "  (fell behind)")
+                  pad(milliseconds(step.p99Ms), 8), step.keptUp ? "" : "  (fell behind)",
+                  step.closedAgents > 0 ? "(\(step.closedAgents) agents dropped by the arena)" : "")
             fflush(nil)
         }
         let rss = pid.flatMap(peakResidentMiB(ofProcess:))
@@ -99,7 +101,7 @@ struct ArenaBenchCommand: ParsableCommand {
     static func startArena() throws -> (process: Process, port: Int) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["arena", "--host", "127.0.0.1", "--port", "0", "--log-level", "error"]
+        process.arguments = ["arena", "--host", "127.0.0.1", "--port", "0", "--log-level", "error", "--exit-with-parent"]
         var environment = ProcessInfo.processInfo.environment
         environment["MOWAI_ADMIN_SECRET"] = nil
         process.environment = environment

@@ -50,6 +50,11 @@ struct ArenaCommand: ParsableCommand {
     @Option(help: "Seconds an HTTP client may take to send its request (slow clients are cut off).")
     var httpTimeout: UInt32 = 10
 
+    /// For arenas started by another mowai process (the bench, the console): stop when it is gone, even
+    /// if it died without stopping us.
+    @Flag(help: .hidden)
+    var exitWithParent = false
+
     func validate() throws {
         guard LogLevel(name: logLevel) != nil else {
             throw ValidationError("--log-level must be one of debug, info, warn, error (got \(logLevel)).")
@@ -63,6 +68,7 @@ struct ArenaCommand: ParsableCommand {
     }
 
     func run() throws {
+        signal(SIGPIPE, SIG_IGN)
         let log = Log(minimumLevel: LogLevel(name: logLevel) ?? .info)
         var options = ArenaServerOptions()
         options.host = host
@@ -74,6 +80,7 @@ struct ArenaCommand: ParsableCommand {
         options.relay.errorWindowMs = errorWindow
         options.relay.historyLimit = max(0, history)
         options.httpTimeoutSeconds = max(1, httpTimeout)
+        if exitWithParent { options.parentProcess = getppid() }
         options.relay.adminSecret = try loadAdminSecret()
         // Tick often enough for the shortest interval to be honoured within a tenth of it.
         options.tickIntervalMs = max(10, min(1000, min(keepaliveInterval, idleTimeout) / 10))
