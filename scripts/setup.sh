@@ -6,6 +6,7 @@ packages=(
   libncursesw5-dev libcurl4-openssl-dev libwebsockets-dev libssl-dev
   libvulkan-dev mesa-vulkan-drivers
   openssl pkg-config
+  nodejs node-ws
 )
 
 missing=()

@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+
+/// The Node `ws` library is what the original Arena and its participants' tooling speak; setup installs
+/// Debian's node-ws for this test.
+private let wsLibrary = "/usr/share/nodejs/ws"
+
+@Suite("A participant on the original's client library")
+struct OriginalClientTests {
+    @Test("connect, thought, peer thought, response, ping, 8193-byte close and departure, over `ws`",
+          .enabled(if: FileManager.default.fileExists(atPath: wsLibrary), "needs node and node-ws (make setup installs them)"))
+    func wsParticipant() throws {
+        let arena = try ArenaProcess()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Interop/ws-participant.cjs")
+        let node = Process()
+        node.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        node.arguments = ["node", script.path, arena.webSocketURL]
+        node.environment = ProcessInfo.processInfo.environment.merging(["NODE_PATH": "/usr/share/nodejs"]) { $1 }
+        let output = Pipe()
+        node.standardOutput = output
+        node.standardError = output
+        try node.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        node.waitUntilExit()
+        #expect(node.terminationStatus == 0, "\(text)")
+        #expect(text.contains("ok all"), "\(text)")
+    }
+}
