@@ -58,7 +58,8 @@ public final class LoadClient {
     private static let marker = Array("bench:".utf8)
 
     public init(host: String, port: Int, agents count: Int) throws {
-        var random = SplitMixGenerator()
+        var system = SystemRandomNumberGenerator()
+        var random = SplitMix64(seed: system.next())
         taskId = UUIDv4.make(using: &random)
         for _ in 0..<count {
             let fd = try Self.connect(host: host, port: port)
@@ -291,21 +292,5 @@ public final class LoadClient {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
-    }
-}
-
-/// Seeds from the system once; the bench's ids need only be distinct.
-struct SplitMixGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init() {
-        var system = SystemRandomNumberGenerator()
-        state = system.next()
-    }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
