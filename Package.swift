@@ -37,6 +37,7 @@ let package = Package(
 
         .testTarget(name: "ArenaProtocolTests", dependencies: ["ArenaProtocol"]),
         .testTarget(name: "ArenaRelayTests", dependencies: ["ArenaRelay", "ArenaProtocol"]),
+        .testTarget(name: "ArenaServerTests", dependencies: ["ArenaServer"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "CCurl", "CWebsockets"]),
         // Slow suites: the real `mowai` binary on 127.0.0.1.
         .testTarget(

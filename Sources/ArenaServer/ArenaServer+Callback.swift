@@ -58,6 +58,7 @@ extension ArenaServer {
         guard let connection = connectionsBySocket[wsi] else { return 0 }
         connection.isWriteRequested = false
         guard connection.flush(maxBytes: 256 * 1024) else { return -1 }
+        if connection.isCongested { noteCongestion(of: connection) }
         if connection.pendingOutputBytes > 0 {
             requestWrite(connection)
         } else if let (code, reason) = connection.pendingClose {

@@ -40,6 +40,7 @@ public final class ArenaServer: @unchecked Sendable {
     private var dirty: [ClientConnection] = []
     private var isFlushScheduled = false
     private var nextFlushAllowedAt: Int64 = 0
+    private var backpressure = Backpressure()
 
     var connections = ConnectionTable()
     var connectionsBySocket: [OpaquePointer: ClientConnection] = [:]
@@ -154,6 +155,9 @@ public final class ArenaServer: @unchecked Sendable {
                             log(.warn, "\(connection.id) is not reading its messages; closing it")
                             requestWrite(connection)
                         } else {
+                            if !connection.isCongested && connection.pendingOutputBytes > Backpressure.congestedBytes {
+                                noteCongestion(of: connection)
+                            }
                             markDirty(connection)
                         }
                     }
@@ -201,7 +205,24 @@ public final class ArenaServer: @unchecked Sendable {
             } else if connection.pendingOutputBytes > 0 {
                 requestWrite(connection)
             }
+            if connection.isCongested { noteCongestion(of: connection) }
         }
+    }
+
+    /// Re-reads whether `connection` is congested, and pauses or resumes reading when that tips the balance.
+    func noteCongestion(of connection: ClientConnection) {
+        let delta = Backpressure.delta(pending: connection.pendingOutputBytes, wasCongested: connection.isCongested)
+        guard delta != 0 else { return }
+        connection.isCongested = delta > 0
+        adjustInput(backpressure.update(by: delta, connections: connections.count))
+    }
+
+    private func adjustInput(_ change: Backpressure.Change?) {
+        guard let change else { return }
+        log(.info, change == .pause
+            ? "relaying more than the network takes: reading paused until \(backpressure.congested) backlogs drain"
+            : "backlogs drained: reading resumed")
+        connections.forEach(in: connections.ids) { lws_rx_flow_control($0.wsi, change == .resume ? 1 : 0) }
     }
 
     func requestWrite(_ connection: ClientConnection) {
@@ -229,6 +250,10 @@ public final class ArenaServer: @unchecked Sendable {
         guard let connection = connectionsBySocket.removeValue(forKey: wsi) else { return }
         // It may still be waiting in `dirty`; its wsi is about to be freed.
         connection.isClosed = true
+        if connection.isCongested {
+            connection.isCongested = false
+            adjustInput(backpressure.update(by: -1, connections: connections.count - 1))
+        }
         connections.remove(connection.id)
         handle(.closed(connection.id, at: WallClock.nowMs()))
         if shutdownStartedAt != nil && connections.isEmpty { isFinished = true }

@@ -18,6 +18,8 @@ final class ClientConnection {
     var isWriteRequested = false
     var isDirty = false
     var isClosed = false
+    /// Counted by the server's `Backpressure`.
+    var isCongested = false
 
     /// Pre-framed messages not yet written: bytes head..<tail of a malloc'd buffer. A raw buffer, not an
     /// Array: appending a frame for each of hundreds of recipients must cost a memcpy and nothing more

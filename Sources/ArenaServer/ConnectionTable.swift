@@ -10,6 +10,11 @@ struct ConnectionTable {
 
     var isEmpty: Bool { count == 0 }
 
+    /// The ids of every open connection.
+    var ids: [ConnectionID] {
+        slots.indices.filter { slots[$0] != nil }.map(ConnectionID.init)
+    }
+
     /// The id the next inserted connection will get.
     mutating func nextId() -> ConnectionID {
         ConnectionID(freeIds.last ?? slots.count)
