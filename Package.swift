@@ -23,7 +23,7 @@ let package = Package(
 
         // The imperative shells.
         .target(name: "ArenaServer", dependencies: ["ArenaRelay", "ArenaProtocol", "CWebsockets"]),
-        .target(name: "WebSocketClient", dependencies: ["CWebsockets"]),
+        .target(name: "WebSocketClient", dependencies: ["CWebsockets", "ArenaProtocol"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "ArenaBench", dependencies: ["ArenaProtocol"]),
 

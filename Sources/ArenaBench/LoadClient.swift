@@ -56,6 +56,14 @@ public final class LoadClient {
     public private(set) var sent = 0
     public var latencies = LatencyHistogram()
     private static let marker = Array("bench:".utf8)
+    private static let ackMarker = Array("ARENA_ACK".utf8)
+
+    static func contains(_ needle: [UInt8], in payload: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard payload.count >= needle.count else { return false }
+        return (0...(payload.count - needle.count)).contains { start in
+            needle.indices.allSatisfy { payload[start + $0] == needle[$0] }
+        }
+    }
 
     public init(host: String, port: Int, agents count: Int) throws {
         var system = SystemRandomNumberGenerator()
@@ -79,7 +87,11 @@ public final class LoadClient {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &address.sin_addr)
+        guard let resolved = resolveIPv4(host) else {
+            close(fd)
+            throw LoadClientError.cannotConnect("\(host):\(port) (not an IPv4 address or resolvable name)", EINVAL)
+        }
+        address.sin_addr = resolved
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -97,6 +109,16 @@ public final class LoadClient {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         return fd
+    }
+
+    private static func resolveIPv4(_ host: String) -> in_addr? {
+        var hints = addrinfo()
+        hints.ai_family = AF_INET
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return nil }
+        defer { freeaddrinfo(result) }
+        return first.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
     }
 
     /// A plain RFC 6455 upgrade; the load client trusts the 101 and skips checking the accept hash.
@@ -243,7 +265,8 @@ public final class LoadClient {
             let payload = UnsafeBufferPointer(rebasing: bytes[(offset + header.payloadOffset)..<(offset + header.frameLength)])
             if header.opcode == WebSocketFrame.Opcode.text.rawValue {
                 if !agent.acknowledged {
-                    agent.acknowledged = true
+                    // The first message must be the ACK; a refusal (ARENA_ERROR) leaves the agent waiting.
+                    agent.acknowledged = Self.contains(Self.ackMarker, in: payload)
                 } else {
                     delivered += 1
                     if let sentAt = Self.sendTime(in: payload) { latencies.record(nanoseconds: now - sentAt) }

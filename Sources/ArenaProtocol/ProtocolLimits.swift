@@ -41,3 +41,20 @@ extension String {
         return result
     }
 }
+
+extension String {
+    /// The longest prefix whose UTF-8 fits in `maxBytes`, never cutting a character's bytes apart
+    /// (a WebSocket close reason must be valid UTF-8 of at most 123 bytes).
+    public func utf8Prefix(maxBytes: Int) -> String {
+        guard utf8.count > maxBytes else { return self }
+        var result = ""
+        var used = 0
+        for scalar in unicodeScalars {
+            let width = scalar.utf8.count
+            if used + width > maxBytes { break }
+            result.unicodeScalars.append(scalar)
+            used += width
+        }
+        return result
+    }
+}

@@ -70,8 +70,10 @@ public enum WebSocketFrame {
             headerLength = 4
         } else if length == 127 {
             guard available >= 10 else { return nil }
+            // RFC 6455 keeps the top bit clear; anything near it is garbage, not a frame we could hold.
+            guard bytes[offset + 2] == 0, bytes[offset + 3] == 0 else { return nil }
             length = 0
-            for index in 0..<8 { length = length << 8 | Int(bytes[offset + 2 + index]) }
+            for index in 2..<8 { length = length << 8 | Int(bytes[offset + 2 + index]) }
             headerLength = 10
         }
         if second & 0x80 != 0 { headerLength += 4 }

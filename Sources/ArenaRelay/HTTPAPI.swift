@@ -80,7 +80,7 @@ public enum HTTPAPI {
         switch path {
         case "/task": outcome = relay.issueTask(description: body["description"], at: now)
         case "/kick":
-            guard let agentId = body["agentId"]?.stringValue else { return (.error(400, "agentId is required"), []) }
+            guard let agentId = body["agentId"]?.stringValue, !agentId.isEmpty else { return (.error(400, "agentId is required"), []) }
             outcome = relay.kick(agentId: agentId, reason: body["reason"]?.stringValue, at: now)
             if !outcome.succeeded { return (.error(404, outcome.result["error"]?.stringValue ?? "Not found"), []) }
         default: outcome = relay.clearTasks(at: now)

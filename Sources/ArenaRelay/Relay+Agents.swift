@@ -2,6 +2,10 @@ import ArenaProtocol
 
 /// Agents: registration and the original protocol's messages.
 extension Relay {
+    /// A connection that has not answered a keepalive PING within this much after it was due is taken
+    /// for dead when its agent reconnects.
+    static let replacementGraceMs: Int64 = 10_000
+
     /// The first frames of a connection: PING, AGENT_CONNECT, or (our extension) SPECTATE.
     mutating func registerOrRefuse(
         _ message: JSONObject, from connection: ConnectionID, at now: Int64
@@ -27,11 +31,18 @@ extension Relay {
         case .success(.connect(let valid)): info = valid
         case .success: return []  // validatePayload answers .connect for AGENT_CONNECT
         }
-        // The original evicted the live agent and orphaned its socket; we refuse the newcomer instead.
-        if connectionOfAgent[envelope.agentId.lowercased()] != nil {
-            return refuse(connection, sending: "Duplicate agentId: \(envelope.agentId) is already connected", at: now)
+        // The original evicted the live agent and orphaned its socket; we refuse the newcomer instead,
+        // unless the old connection has gone quiet: the original's participants reconnect with the same
+        // id, and a half-open socket left by a network drop must not lock them out until it idles out.
+        var effects: [RelayEffect] = []
+        if let existing = connectionOfAgent[envelope.agentId.lowercased()] {
+            let silentFor = now - (sessions[existing]?.lastHeardAt ?? now)
+            guard silentFor > config.keepaliveIntervalMs + Self.replacementGraceMs else {
+                return refuse(connection, sending: "Duplicate agentId: \(envelope.agentId) is already connected", at: now)
+            }
+            effects = close(existing, code: .goingAway, reason: "Replaced by a new connection (this one had gone quiet)", at: now)
         }
-        return register(connection, envelope: envelope, info: info, at: now)
+        return effects + register(connection, envelope: envelope, info: info, at: now)
     }
 
     private mutating func register(
@@ -102,16 +113,15 @@ extension Relay {
         // last value there, its first here), and an agent must not smuggle anything past the checks.
         switch payload {
         case .thought(let thought):
-            remember(message)
-            var effects: [RelayEffect] = [.send(JSONCodec.encode(JSONValue.object(message)), to: audience)]
+            let encoded = remember(message)
+            var effects: [RelayEffect] = [.send(encoded, to: audience)]
             let peers = agentConnections.filter { $0 != connection }
             if !peers.isEmpty {
                 effects.append(.send(ServerMessages.peerThought(from: agentId, thought, ts: now), to: peers))
             }
             return effects
         case .response:
-            remember(message)
-            return [.send(JSONCodec.encode(JSONValue.object(message)), to: audience)]
+            return [.send(remember(message), to: audience)]
         case .unchecked(.globalTask):
             // The original broadcast and replayed tasks injected by any agent.
             return countError("GLOBAL_TASK: only the arena admin may issue tasks", from: connection, agentId: agentId, at: now)
@@ -136,8 +146,10 @@ extension Relay {
         return effects
     }
 
-    /// Keeps a thought or response for spectators' snapshots.
-    private mutating func remember(_ message: JSONObject) {
-        history.append(.object(message))
+    /// Keeps a thought or response for spectators' snapshots; returns it encoded, as it is relayed.
+    private mutating func remember(_ message: JSONObject) -> [UInt8] {
+        let encoded = JSONCodec.encode(JSONValue.object(message))
+        history.append(HistoryEntry(message: .object(message), encodedSize: encoded.count))
+        return encoded
     }
 }

@@ -12,7 +12,7 @@ extension Relay {
 
         var effects: [RelayEffect] = [
             .send(ServerMessages.snapshot(
-                roster: agents, tasks: tasks, history: history.suffix(requested ?? config.historyLimit),
+                roster: agents, tasks: tasks, history: snapshotHistory(count: requested ?? config.historyLimit),
                 spectators: spectatorConnections.count, isAdmin: isAdmin, ts: now), to: [connection]),
             .log(.info, "\(connection): spectator joined\(isAdmin ? " (admin)" : "")"),
         ]
@@ -20,6 +20,18 @@ extension Relay {
             effects += countError(adminRefusal, from: connection, agentId: nil, at: now)
         }
         return effects
+    }
+
+    /// The newest `count` thoughts and responses that fit in the snapshot's byte budget, oldest first.
+    func snapshotHistory(count: Int) -> [JSONValue] {
+        var budget = config.snapshotHistoryBytes
+        var newestFirst: [JSONValue] = []
+        for entry in history.suffix(count).reversed() {
+            budget -= entry.encodedSize + 1
+            if budget < 0 { break }
+            newestFirst.append(entry.message)
+        }
+        return newestFirst.reversed()
     }
 
     mutating func spectatorMessage(_ message: JSONObject, from connection: ConnectionID, isAdmin: Bool, at now: Int64) -> [RelayEffect] {
@@ -118,7 +130,8 @@ extension Relay {
         guard let connection = connectionOfAgent[agentId.lowercased()] else {
             return .failure("No agent with id \(agentId) is connected")
         }
-        let why = reason.flatMap { $0.isBlank ? nil : $0 }.map { "Kicked by admin: \($0)" } ?? "Kicked by admin"
+        // Capped: the reason travels in a close frame (123 bytes) and to every client.
+        let why = reason.flatMap { $0.isBlank ? nil : $0.utf8Prefix(maxBytes: 100) }.map { "Kicked by admin: \($0)" } ?? "Kicked by admin"
         let effects = [.send(ServerMessages.error(why, targetAgentId: agentId, ts: now), to: [connection])]
             + close(connection, code: .policyViolation, reason: why, at: now)
         return AdminOutcome(result: ["ok": .bool(true), "agentId": .string(agentId)], effects: effects)

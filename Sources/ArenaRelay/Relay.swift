@@ -18,9 +18,15 @@ public struct Relay: Sendable {
     /// The most recent tasks, oldest first, with the exact bytes that were broadcast (replayed as is).
     var recentTasks: [(task: GlobalTaskPayload, message: [UInt8])] = []
     /// Recent thoughts and responses, oldest first, for spectators' snapshots.
-    var history: RingBuffer<JSONValue>
+    var history: RingBuffer<HistoryEntry>
     var lastKeepaliveAt: Int64
     var random: SplitMix64
+
+    /// A thought or response kept for spectators, with the size it has on the wire.
+    struct HistoryEntry: Sendable {
+        let message: JSONValue
+        let encodedSize: Int
+    }
 
     public init(config: RelayConfig = RelayConfig(), startedAt: Int64, seed: UInt64) {
         self.config = config
@@ -65,6 +71,9 @@ public struct Relay: Sendable {
             return effects
         case .tick(let now):
             return tick(at: now)
+        case .readingResumed(let now):
+            for connection in sessions.keys { sessions[connection]?.lastHeardAt = now }
+            return []
         case .shutdown(let now):
             return sessions.keys.sorted().compactMap { connection in
                 guard sessions[connection]?.isClosing == false else { return nil }

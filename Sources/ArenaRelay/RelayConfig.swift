@@ -9,6 +9,9 @@ public struct RelayConfig: Sendable {
     public var replayedTaskCount = ProtocolLimits.replayedTaskCount
     /// Thoughts and responses kept for spectators' snapshots.
     public var historyLimit = 300
+    /// A snapshot carries at most this many bytes of history (the newest that fit), so that joining
+    /// never overflows a spectator's output limit, whatever agents padded their thoughts with.
+    public var snapshotHistoryBytes = 512 * 1024
     /// Unparseable frames are not counted as errors (as in the original); past this many in one error
     /// window a connection is closed anyway, so nobody can flood the arena with garbage.
     public var malformedFrameLimit = 100

@@ -8,6 +8,9 @@ public enum RelayEvent: Sendable {
     case closed(ConnectionID, at: Int64)
     /// The clock moved: keepalive pings and idle expiry happen here.
     case tick(at: Int64)
+    /// The shell had stopped reading from every client (backpressure) and reads again: nobody was
+    /// heard meanwhile, so nobody is idle for that time.
+    case readingResumed(at: Int64)
     /// The arena is stopping: every client is closed with 1001.
     case shutdown(at: Int64)
 }

@@ -26,7 +26,8 @@ extension ArenaServer {
             return httpBody(wsi, input: input, length: length)
         case LWS_CALLBACK_HTTP_BODY_COMPLETION:
             return httpBodyComplete(wsi)
-        case LWS_CALLBACK_CLOSED_HTTP:
+        case LWS_CALLBACK_CLOSED_HTTP, LWS_CALLBACK_WSI_DESTROY:
+            // Keyed by the wsi's address, which a later connection may get: never let an entry outlive it.
             httpExchanges[wsi] = nil
             upgradeSecrets[wsi] = nil
             return 0
@@ -69,12 +70,7 @@ extension ArenaServer {
 
     /// Sends a close frame with `code` and `reason` (cut to the 123 bytes a close frame allows).
     func close(_ wsi: OpaquePointer, code: CloseCode, reason: String) -> Int32 {
-        var bytes = Array(reason.utf8.prefix(123))
-        // Never leave half a UTF-8 sequence at the end.
-        while let last = bytes.last, last & 0xC0 == 0x80 || (last & 0x80 != 0 && bytes.count == 123) {
-            bytes.removeLast()
-            if last & 0xC0 != 0x80 { break }
-        }
+        var bytes = Array(reason.utf8Prefix(maxBytes: 123).utf8)
         bytes.withUnsafeMutableBufferPointer { buffer in
             lws_close_reason(wsi, lws_close_status(UInt32(code.rawValue)), buffer.baseAddress, buffer.count)
         }

@@ -34,6 +34,7 @@ public final class ArenaServer: @unchecked Sendable {
     private var context: OpaquePointer?
     private let protocols: UnsafeMutablePointer<lws_protocols>
     private let protocolName = strdup("mowai-arena")
+    private let alpn = strdup("http/1.1")
     private let timer = UnsafeMutablePointer<mowai_timer>.allocate(capacity: 1)
     private let flushTimer = UnsafeMutablePointer<mowai_timer>.allocate(capacity: 1)
     /// Connections with queued output, written together once per turn of the service loop.
@@ -68,6 +69,7 @@ public final class ArenaServer: @unchecked Sendable {
         timer.deallocate()
         flushTimer.deallocate()
         free(protocolName)
+        free(alpn)
     }
 
     /// Binds the listening socket. Throws a message that says how to fix it.
@@ -83,14 +85,17 @@ public final class ArenaServer: @unchecked Sendable {
         protocols[1] = lws_protocols()
 
         var info = lws_context_creation_info()
-        info.port = Int32(options.port)
+        info.port = Int32(clamping: options.port)
+        // HTTP/1.1 only, as the original: lws keeps custom headers (X-Admin-Secret) only on h1, and
+        // the pre-framed WebSocket writes assume it.
+        info.alpn = UnsafePointer(alpn)
         info.protocols = UnsafePointer(protocols)
         info.user = Unmanaged.passUnretained(self).toOpaque()
         info.options = mowai_lws_option_validate_utf8()
         // lws cuts every write into pieces of this size; the batched output wants few, large writes.
         info.pt_serv_buf_size = 256 * 1024
         info.timeout_secs = options.httpTimeoutSeconds
-        info.keepalive_timeout = Int32(options.httpTimeoutSeconds)
+        info.keepalive_timeout = Int32(clamping: options.httpTimeoutSeconds)
         // A client dribbling its headers holds a header table; it loses it (and the connection) in time.
         info.timeout_secs_ah_idle = options.httpTimeoutSeconds
         let host = options.host == "0.0.0.0" || options.host.isEmpty ? nil : strdup(options.host)
@@ -150,10 +155,7 @@ public final class ArenaServer: @unchecked Sendable {
                         guard !connection.isClosing else { return }
                         connection.enqueue(frame: frame)
                         if connection.pendingOutputBytes > limit {
-                            connection.discardOutput()
-                            connection.pendingClose = (.policyViolation, "Too slow: over \(limit >> 20) MiB of messages unread")
-                            log(.warn, "\(connection.id) is not reading its messages; closing it")
-                            requestWrite(connection)
+                            dropAsTooSlow(connection, reason: "Too slow: over \(limit >> 20) MiB of messages unread")
                         } else {
                             if !connection.isCongested && connection.pendingOutputBytes > Backpressure.congestedBytes {
                                 noteCongestion(of: connection)
@@ -192,9 +194,9 @@ public final class ArenaServer: @unchecked Sendable {
     func flushDirty() {
         isFlushScheduled = false
         nextFlushAllowedAt = WallClock.monotonicMicroseconds() + Int64(20 * dirty.count)
-        let connections = dirty
+        let flushing = dirty
         dirty.removeAll(keepingCapacity: true)
-        for connection in connections where !connection.isClosed {
+        for connection in flushing where !connection.isClosed {
             connection.isDirty = false
             // Behind output lws still holds, or with a close pending, wait for the socket to drain.
             if connection.isWriteRequested || connection.pendingClose != nil || lws_partial_buffered(connection.wsi) != 0 {
@@ -214,6 +216,7 @@ public final class ArenaServer: @unchecked Sendable {
         let delta = Backpressure.delta(pending: connection.pendingOutputBytes, wasCongested: connection.isCongested)
         guard delta != 0 else { return }
         connection.isCongested = delta > 0
+        connection.congestedSince = delta > 0 ? WallClock.monotonicMicroseconds() : nil
         adjustInput(backpressure.update(by: delta, connections: connections.count))
     }
 
@@ -223,6 +226,35 @@ public final class ArenaServer: @unchecked Sendable {
             ? "relaying more than the network takes: reading paused until \(backpressure.congested) backlogs drain"
             : "backlogs drained: reading resumed")
         connections.forEach(in: connections.ids) { lws_rx_flow_control($0.wsi, change == .resume ? 1 : 0) }
+        // Clients we stopped reading from cannot be judged idle for that time.
+        if change == .resume { handle(.readingResumed(at: WallClock.nowMs())) }
+    }
+
+    /// Closes a client whose messages pile up unread; the relay hears of it when the socket is gone.
+    func dropAsTooSlow(_ connection: ClientConnection, reason: String) {
+        connection.discardOutput()
+        noteCongestion(of: connection)
+        connection.pendingClose = (.policyViolation, reason)
+        lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, 5)
+        log(.warn, "\(connection.id): \(reason); closing it")
+        requestWrite(connection)
+    }
+
+    /// A client that stays backlogged for this long without draining is not reading: it must not keep
+    /// the whole arena paused.
+    static let stuckCongestionMicroseconds: Int64 = 10_000_000
+
+    private func dropStuckClients() {
+        let now = WallClock.monotonicMicroseconds()
+        var stuck: [ClientConnection] = []
+        connections.forEach(in: connections.ids) { connection in
+            if let since = connection.congestedSince, now - since > Self.stuckCongestionMicroseconds, !connection.isClosing {
+                stuck.append(connection)
+            }
+        }
+        for connection in stuck {
+            dropAsTooSlow(connection, reason: "Too slow: messages unread for \(Self.stuckCongestionMicroseconds / 1_000_000) s")
+        }
     }
 
     func requestWrite(_ connection: ClientConnection) {
@@ -236,6 +268,7 @@ public final class ArenaServer: @unchecked Sendable {
     func opened(_ wsi: OpaquePointer) {
         let connection = ClientConnection(id: connections.nextId(), wsi: wsi)
         connections.insert(connection)
+        if backpressure.isPaused { lws_rx_flow_control(wsi, 0) }
         connectionsBySocket[wsi] = connection
         let secret = upgradeSecrets.removeValue(forKey: wsi)
         if shutdownStartedAt != nil {
@@ -272,7 +305,10 @@ public final class ArenaServer: @unchecked Sendable {
             // Clients that do not answer the close handshake are not waited for.
             if now - startedAt > 2000 { isFinished = true }
         } else {
-            handle(.tick(at: now))
+            dropStuckClients()
+            // While reading is paused nobody can be heard, so nobody is judged idle (and no PINGs are
+            // added to the backlogs).
+            if !backpressure.isPaused { handle(.tick(at: now)) }
             if let parent = options.parentProcess, getppid() != parent {
                 log(.warn, "the process that started this arena is gone; stopping")
                 stop()

@@ -18,8 +18,9 @@ final class ClientConnection {
     var isWriteRequested = false
     var isDirty = false
     var isClosed = false
-    /// Counted by the server's `Backpressure`.
+    /// Counted by the server's `Backpressure`; since when (monotonic µs), to catch clients that never read.
     var isCongested = false
+    var congestedSince: Int64?
 
     /// Pre-framed messages not yet written: bytes head..<tail of a malloc'd buffer. A raw buffer, not an
     /// Array: appending a frame for each of hundreds of recipients must cost a memcpy and nothing more
@@ -41,7 +42,7 @@ final class ClientConnection {
     func enqueue(frame: UnsafeRawBufferPointer) {
         let count = frame.count
         if tail + count > capacity { makeRoom(for: count) }
-        guard let output, let source = frame.baseAddress else { return }
+        guard let output, let source = frame.baseAddress, tail + count <= capacity else { return }
         memcpy(output + tail, source, count)
         tail += count
     }
@@ -83,7 +84,9 @@ final class ClientConnection {
         guard tail + count > capacity else { return }
         var newCapacity = max(capacity, 16 * 1024)
         while newCapacity < tail + count { newCapacity *= 2 }
-        guard let grown = realloc(output, newCapacity) else { return }
+        guard let grown = realloc(output, newCapacity) else {
+            fatalError("out of memory growing a client's output buffer to \(newCapacity) bytes")
+        }
         output = grown
         capacity = newCapacity
     }

@@ -4,7 +4,6 @@ import CWebsockets
 /// An HTTP request whose body is still arriving.
 struct HTTPExchange {
     var request: HTTPRequest
-    var expectedLength: Int
 }
 
 extension ArenaServer {
@@ -25,8 +24,14 @@ extension ArenaServer {
             log(.info, "POST \(uri): body of \(declared) bytes refused with 413")
             return write(wsi, HTTPAPI.tooLarge, keepAlive: false)
         }
-        if declared == 0 { return respond(wsi, to: request) }
-        httpExchanges[wsi] = HTTPExchange(request: request, expectedLength: declared)
+        if declared == 0 {
+            // A chunked body would arrive after we answered; ask for a length instead of guessing.
+            if header(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) != nil {
+                return write(wsi, HTTPResponse(status: 411, json: ["error": "Content-Length required"]), keepAlive: false)
+            }
+            return respond(wsi, to: request)
+        }
+        httpExchanges[wsi] = HTTPExchange(request: request)
         return 0
     }
 

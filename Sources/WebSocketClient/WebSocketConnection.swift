@@ -21,6 +21,9 @@ public final class WebSocketConnection: Sendable {
     nonisolated(unsafe) var input: [UInt8] = []
     nonisolated(unsafe) var peerClose: (code: UInt16, reason: String)?
     nonisolated(unsafe) var isEstablished = false
+    /// Set once the connection has ended and released its socket's reference; lws may report the end
+    /// more than once (an error, then the socket's destruction).
+    nonisolated(unsafe) var isFinished = false
 
     init(url: WebSocketURL, options: WebSocketOptions, hub: WebSocketHub) {
         self.url = url

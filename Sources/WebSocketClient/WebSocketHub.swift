@@ -1,3 +1,4 @@
+import ArenaProtocol
 import CWebsockets
 import Foundation
 import Synchronization
@@ -101,9 +102,13 @@ public final class WebSocketHub: Sendable {
         info.local_protocol_name = UnsafePointer(protocolName)
         // The connection stays retained by the socket until lws reports it closed.
         info.opaque_user_data = Unmanaged.passRetained(connection).toOpaque()
-        if lws_client_connect_via_info(&info) == nil {
-            Unmanaged<WebSocketConnection>.fromOpaque(info.opaque_user_data).release()
+        // lws may already have reported a connection error (and we released the socket's reference)
+        // by the time it returns NULL, as for a name that does not resolve.
+        if lws_client_connect_via_info(&info) == nil && !connection.isFinished {
+            connection.isFinished = true
             connection.finishConnecting(.failure(WebSocketError.connectFailed(url: "\(url)", reason: "could not start the connection")))
+            connection.continuation.finish()
+            Unmanaged<WebSocketConnection>.fromOpaque(info.opaque_user_data).release()
         }
     }
 
@@ -131,7 +136,8 @@ public final class WebSocketHub: Sendable {
         case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
             let reason = input.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? "connection failed"
             finish(connection, wsi: wsi, opaque: opaque, error: reason)
-        case LWS_CALLBACK_CLIENT_CLOSED:
+        case LWS_CALLBACK_CLIENT_CLOSED, LWS_CALLBACK_CLOSED_CLIENT_HTTP, LWS_CALLBACK_WSI_DESTROY:
+            // The last two end a socket that hung up before the upgrade completed.
             finish(connection, wsi: wsi, opaque: opaque, error: nil)
         default:
             break
@@ -184,7 +190,7 @@ public final class WebSocketHub: Sendable {
             return 0
         }
         if let close {
-            var reason = Array(close.reason.utf8.prefix(123))
+            var reason = Array(close.reason.utf8Prefix(maxBytes: 123).utf8)
             reason.withUnsafeMutableBufferPointer { pointer in
                 lws_close_reason(wsi, lws_close_status(UInt32(close.code)), pointer.baseAddress, pointer.count)
             }
@@ -197,6 +203,8 @@ public final class WebSocketHub: Sendable {
     private func finish(_ connection: WebSocketConnection, wsi: OpaquePointer, opaque: UnsafeMutableRawPointer, error: String?) {
         // Later callbacks for this socket find no connection and do nothing.
         lws_set_opaque_user_data(wsi, nil)
+        guard !connection.isFinished else { return }
+        connection.isFinished = true
         connection.wsi = nil
         if connection.isEstablished {
             let close = connection.peerClose ?? (1006, error ?? "connection lost")

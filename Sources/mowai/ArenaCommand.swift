@@ -62,8 +62,18 @@ struct ArenaCommand: ParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) {
             throw ValidationError("TLS needs both --tls-cert and --tls-key.")
         }
-        for (name, value) in [("--keepalive-interval", keepaliveInterval), ("--idle-timeout", idleTimeout), ("--error-window", errorWindow)] where value <= 0 {
-            throw ValidationError("\(name) must be a positive number of milliseconds.")
+        for (name, value) in [("--keepalive-interval", keepaliveInterval), ("--idle-timeout", idleTimeout), ("--error-window", errorWindow)]
+        where value <= 0 || value > 86_400_000 {
+            throw ValidationError("\(name) must be a number of milliseconds between 1 and 86400000 (a day).")
+        }
+        if let port, !(0...65535).contains(port) {
+            throw ValidationError("--port must be between 0 and 65535 (got \(port)).")
+        }
+        guard (1...3600).contains(httpTimeout) else {
+            throw ValidationError("--http-timeout must be between 1 and 3600 seconds.")
+        }
+        guard (0...100_000).contains(history) else {
+            throw ValidationError("--history must be between 0 and 100000.")
         }
     }
 
@@ -147,9 +157,11 @@ struct ArenaCommand: ParsableCommand {
 }
 
 extension String {
+    /// Drops trailing line breaks, LF and CRLF alike (Swift sees "\r\n" as one Character, so this
+    /// works on scalars).
     func trimmingTrailingNewlines() -> String {
-        var result = self
-        while result.hasSuffix("\n") || result.hasSuffix("\r") { result.removeLast() }
-        return result
+        var scalars = unicodeScalars[...]
+        while let last = scalars.last, last == "\n" || last == "\r" { scalars = scalars.dropLast() }
+        return String(scalars)
     }
 }

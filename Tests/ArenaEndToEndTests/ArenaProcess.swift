@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// The real `mowai arena` binary, started on 127.0.0.1 with a port the kernel picks.
@@ -6,6 +7,8 @@ final class ArenaProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
     private let errors = Pipe()
+    /// What the arena wrote to stderr so far.
+    let log = LogBuffer()
 
     var webSocketURL: String { "ws://127.0.0.1:\(port)" }
     var httpURL: String { "http://127.0.0.1:\(port)" }
@@ -28,6 +31,11 @@ final class ArenaProcess: @unchecked Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = errors
+        // Drain the log as it comes: a full pipe would block the arena's writes to stderr.
+        errors.fileHandleForReading.readabilityHandler = { [log] handle in
+            let chunk = handle.availableData
+            log.data.withLock { $0.append(chunk) }
+        }
         try process.run()
 
         // The first line says where it listens: "... http://127.0.0.1:PORT (...)".
@@ -36,7 +44,8 @@ final class ArenaProcess: @unchecked Sendable {
         while !line.contains(UInt8(ascii: "\n")) {
             let chunk = reader.availableData
             guard !chunk.isEmpty else {
-                throw ArenaTestError("mowai arena exited before listening: \(String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))")
+                process.waitUntilExit()
+                throw ArenaTestError("mowai arena exited before listening: \(String(decoding: log.data.withLock { $0 }, as: UTF8.self))")
             }
             line.append(chunk)
         }
@@ -56,6 +65,7 @@ final class ArenaProcess: @unchecked Sendable {
     }
 
     deinit {
+        errors.fileHandleForReading.readabilityHandler = nil
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -76,4 +86,8 @@ func eventually(within seconds: Double = 5, _ condition: () async throws -> Bool
         try await Task.sleep(nanoseconds: 5_000_000)
     }
     return try await condition()
+}
+
+final class LogBuffer: Sendable {
+    let data = Mutex(Data())
 }

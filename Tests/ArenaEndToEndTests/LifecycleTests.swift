@@ -7,7 +7,8 @@ import Testing
 struct LifecycleTests {
     @Test("registered agents get PINGs; a silent one is closed with 1001 Idle timeout")
     func keepaliveAndIdle() async throws {
-        let arena = try ArenaProcess(arguments: ["--keepalive-interval", "100", "--idle-timeout", "600"])
+        // The idle timeout leaves a loaded CI machine time to register the agent first.
+        let arena = try ArenaProcess(arguments: ["--keepalive-interval", "100", "--idle-timeout", "1500"])
         let (agent, _) = try await TestClient.agent(arena)
         let ping = try await agent.next(type: "PING", within: 3)
         #expect(ping["ts"]?.numberValue != nil)
@@ -17,11 +18,11 @@ struct LifecycleTests {
 
     @Test("an agent that answers is never idle")
     func answeringAgentStays() async throws {
-        // Ten PINGs per idle timeout: slack for a busy CI machine, yet 2.5 idle timeouts in all.
-        let arena = try ArenaProcess(arguments: ["--keepalive-interval", "100", "--idle-timeout", "1000"])
+        // Fifteen PINGs per idle timeout: slack for a busy CI machine, yet two idle timeouts in all.
+        let arena = try ArenaProcess(arguments: ["--keepalive-interval", "100", "--idle-timeout", "1500"])
         let (agent, _) = try await TestClient.agent(arena)
         let start = Date()
-        while Date().timeIntervalSince(start) < 2.5 {
+        while Date().timeIntervalSince(start) < 3.2 {
             _ = try await agent.next(type: "PING", within: 2)
             agent.sendJSON(["type": .string("PONG"), "ts": .number(TestClient.now())])
         }

@@ -63,6 +63,18 @@ struct RobustnessTests {
         #expect(read(fd, &byte, 1) <= 0)
     }
 
+    @Test("a chunked POST is asked for a Content-Length (411) instead of being answered before its body")
+    func chunkedBody() async throws {
+        let arena = try ArenaProcess(adminSecret: "s3cret")
+        let fd = try Self.rawSocket(arena)
+        defer { close(fd) }
+        Self.send(fd, Array("POST /task HTTP/1.1\r\nHost: x\r\nX-Admin-Secret: s3cret\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+        var response = [UInt8](repeating: 0, count: 1024)
+        let count = read(fd, &response, response.count)
+        #expect(count > 0)
+        #expect(String(decoding: response.prefix(max(0, count)), as: UTF8.self).hasPrefix("HTTP/1.1 411"))
+    }
+
     @Test("garbage instead of an HTTP request is dropped; the arena keeps serving")
     func garbage() async throws {
         let arena = try ArenaProcess()

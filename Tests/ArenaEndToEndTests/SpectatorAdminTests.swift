@@ -1,4 +1,5 @@
 import ArenaProtocol
+import Foundation
 import HTTPClient
 import Testing
 
@@ -91,5 +92,24 @@ struct SpectatorAdminTests {
                                                   body: Array(#"{"agentId":"\#(agent.agentId)"}"#.utf8))
         #expect(kicked.status == 200)
         #expect(try await agent.closed() == (1008, "Kicked by admin"))
+    }
+
+    @Test("a kick reason in any script arrives intact in the close frame")
+    func unicodeKickReason() async throws {
+        let arena = try ArenaProcess(adminSecret: "s3cret")
+        let (agent, _) = try await TestClient.agent(arena, name: "target")
+        let reason = "café 🚫 请停止"
+        let body = JSONCodec.encode(["agentId": .string(agent.agentId), "reason": .string(reason)] as JSONValue)
+        let kicked = try await HTTPClient.request("POST", arena.httpURL + "/kick", headers: [("X-Admin-Secret", "s3cret")], body: body)
+        #expect(kicked.status == 200)
+        #expect(try await agent.closed() == (1008, "Kicked by admin: \(reason)"))
+    }
+
+    @Test("the secret file may end in CRLF; the secret is what precedes it")
+    func secretFileWithCRLF() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mowai-secret-\(UUID().uuidString)").path
+        try Data("s3cret\r\n".utf8).write(to: URL(fileURLWithPath: path))
+        let arena = try ArenaProcess(arguments: ["--admin-secret-file", path])
+        #expect(try await HTTPPost.task("from a file", arena: arena, secret: "s3cret") == 200)
     }
 }

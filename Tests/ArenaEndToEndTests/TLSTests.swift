@@ -27,7 +27,7 @@ struct TLSTests {
     @Test("an arena with --tls-cert/--tls-key serves wss:// and https:// to clients that trust its CA")
     func secureArena() async throws {
         let (certificate, key) = try Self.makeCertificate()
-        let arena = try ArenaProcess(arguments: ["--tls-cert", certificate, "--tls-key", key])
+        let arena = try ArenaProcess(arguments: ["--tls-cert", certificate, "--tls-key", key], adminSecret: "s3cret")
         let hub = try WebSocketHub(certificateAuthorityFile: certificate)
         let connection = try await WebSocketConnection.connect(to: "wss://127.0.0.1:\(arena.port)", hub: hub)
         let client = TestClient(connection, agentId: "3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b")
@@ -36,6 +36,10 @@ struct TLSTests {
 
         let health = try await HTTPClient.request("GET", "https://127.0.0.1:\(arena.port)/health", certificateAuthorityFile: certificate)
         #expect(health.status == 200)
+        // The admin header survives TLS (HTTP/1.1 is negotiated; lws drops custom headers on h2).
+        let task = try await HTTPClient.request("POST", "https://127.0.0.1:\(arena.port)/task", headers: [("X-Admin-Secret", "s3cret")],
+                                                body: Array(#"{"description":"over TLS"}"#.utf8), certificateAuthorityFile: certificate)
+        #expect(task.status == 200)
     }
 
     @Test("a client that does not trust the certificate is refused, with a reason")

@@ -128,3 +128,18 @@ struct JavaScriptPrefixTests {
         #expect(shifted.javaScriptPrefix(512).javaScriptLength == 511)
     }
 }
+
+@Suite("utf8Prefix")
+struct UTF8PrefixTests {
+    @Test("cuts at whole characters within the byte limit", arguments: [
+        ("Kicked by admin: café", 20, "Kicked by admin: caf"),
+        ("Kicked by admin: café", 21, "Kicked by admin: caf"),
+        ("Kicked by admin: café", 22, "Kicked by admin: café"),
+        ("🚫🚫", 7, "🚫"),
+        ("short", 123, "short"),
+    ])
+    func prefix(text: String, limit: Int, expected: String) {
+        #expect(text.utf8Prefix(maxBytes: limit) == expected)
+        #expect(text.utf8Prefix(maxBytes: limit).utf8.count <= limit)
+    }
+}
