@@ -178,9 +178,10 @@ public final class ArenaServer: @unchecked Sendable {
 
     /// Output is not written message by message. A send syscall on loopback costs microseconds, far more
     /// than copying a frame, so the arena paces its writes: a flush of n connections may be followed by
-    /// the next one only n × 20 µs later (at most 4 ms). A quiet arena writes at once; a busy one stays
-    /// under about 50 000 writes a second however much it relays, because each write then carries more
-    /// frames (200 agents under load: dozens per write).
+    /// the next one only n × 10 µs later (at most 4 ms). A quiet arena writes at once; a busy one stays
+    /// under about 100 000 writes a second however much it relays, because each write then carries more
+    /// frames (200 agents under load: dozens per write). Measured at 200 agents, 10 µs kept p99 under
+    /// 5 ms up to 1.6 M messages/s where 20 µs let it reach 30–70 ms.
     private func markDirty(_ connection: ClientConnection) {
         guard !connection.isDirty else { return }
         connection.isDirty = true
@@ -191,9 +192,11 @@ public final class ArenaServer: @unchecked Sendable {
         mowai_timer_schedule(context, flushTimer, arenaFlush, wait)
     }
 
+    static let flushPacingMicroseconds = 10
+
     func flushDirty() {
         isFlushScheduled = false
-        nextFlushAllowedAt = WallClock.monotonicMicroseconds() + Int64(20 * dirty.count)
+        nextFlushAllowedAt = WallClock.monotonicMicroseconds() + Int64(Self.flushPacingMicroseconds * dirty.count)
         let flushing = dirty
         dirty.removeAll(keepingCapacity: true)
         for connection in flushing where !connection.isClosed {
