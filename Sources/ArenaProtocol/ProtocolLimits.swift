@@ -29,32 +29,24 @@ extension String {
     /// The first `count` UTF-16 code units, as `s.slice(0, count)` does, without splitting a
     /// surrogate pair into invalid text (a cut pair is dropped whole).
     public func javaScriptPrefix(_ count: Int) -> String {
-        guard utf16.count > count else { return self }
-        var result = ""
-        var used = 0
-        for scalar in unicodeScalars {
-            let width = scalar.utf16.count
-            if used + width > count { break }
-            result.unicodeScalars.append(scalar)
-            used += width
-        }
-        return result
+        prefix(within: count) { $0.utf16.count }
     }
-}
 
-extension String {
     /// The longest prefix whose UTF-8 fits in `maxBytes`, never cutting a character's bytes apart
     /// (a WebSocket close reason must be valid UTF-8 of at most 123 bytes).
     public func utf8Prefix(maxBytes: Int) -> String {
-        guard utf8.count > maxBytes else { return self }
+        prefix(within: maxBytes) { $0.utf8.count }
+    }
+
+    /// The longest prefix of whole scalars whose summed `width` stays within `limit`.
+    private func prefix(within limit: Int, width: (Unicode.Scalar) -> Int) -> String {
         var result = ""
         var used = 0
         for scalar in unicodeScalars {
-            let width = scalar.utf8.count
-            if used + width > maxBytes { break }
+            used += width(scalar)
+            if used > limit { return result }
             result.unicodeScalars.append(scalar)
-            used += width
         }
-        return result
+        return self
     }
 }
