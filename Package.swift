@@ -20,6 +20,7 @@ let package = Package(
         // The functional core.
         .target(name: "ArenaProtocol"),
         .target(name: "ArenaRelay", dependencies: ["ArenaProtocol"]),
+        .target(name: "Console", dependencies: ["ArenaProtocol"]),
 
         // The imperative shells.
         .target(name: "ArenaServer", dependencies: ["ArenaRelay", "ArenaProtocol", "CWebsockets"]),
@@ -38,6 +39,7 @@ let package = Package(
         .testTarget(name: "ArenaProtocolTests", dependencies: ["ArenaProtocol"]),
         .testTarget(name: "ArenaRelayTests", dependencies: ["ArenaRelay", "ArenaProtocol"]),
         .testTarget(name: "ArenaServerTests", dependencies: ["ArenaServer"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "ArenaProtocol"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "CCurl", "CWebsockets"]),
         // Slow suites: the real `mowai` binary on 127.0.0.1.
         .testTarget(

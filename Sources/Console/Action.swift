@@ -1,0 +1,41 @@
+import ArenaProtocol
+
+/// Every input of the console: keys, the terminal, the clock, the arena, HTTP replies.
+public enum Action: Equatable, Sendable {
+    case key(Key)
+    case resize(columns: Int, rows: Int)
+    /// A click at a cell (terminals that report mouse events).
+    case click(row: Int, column: Int)
+    case tick(now: Int64)
+
+    /// The WebSocket opened.
+    case connected(at: Int64)
+    /// The WebSocket closed or could not open; `jitter` (0..<1) is the shell's random draw for backoff.
+    case disconnected(reason: String, at: Int64, jitter: Double)
+    /// One message from the arena, already parsed.
+    case arena(JSONObject, at: Int64)
+
+    case taskPosted(HTTPOutcome)
+    case kickPosted(HTTPOutcome)
+    case clearPosted(HTTPOutcome)
+    /// `GET /agents` (original Arena: the roster is only learnable by polling).
+    case rosterPolled([RosterEntry])
+}
+
+public enum Key: Equatable, Sendable {
+    case character(Character)
+    case enter, backspace, delete, tab, backTab, escape
+    case up, down, left, right, pageUp, pageDown, home, end
+    case controlC
+}
+
+/// The result of an admin HTTP call, as the console words it.
+public enum HTTPOutcome: Equatable, Sendable {
+    case accepted(detail: String)
+    /// 401: the secret was wrong or missing.
+    case unauthorized
+    /// 4xx with the arena's error message.
+    case rejected(status: Int, error: String)
+    /// No answer: the arena is down or unreachable.
+    case unreachable(String)
+}

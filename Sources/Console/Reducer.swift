@@ -1,0 +1,115 @@
+import ArenaProtocol
+
+/// The console's one decision function: an action changes the state and asks for effects.
+public func reduce(_ state: inout State, _ action: Action) -> [Effect] {
+    switch action {
+    case .key(let key):
+        return state.press(key)
+    case .resize(let columns, let rows):
+        state.size = TerminalSize(columns: max(1, columns), rows: max(1, rows))
+        return []
+    case .click(let row, let column):
+        return state.click(row: row, column: column)
+    case .tick(let now):
+        return state.tick(now)
+    case .connected(let now):
+        return state.connected(at: now)
+    case .disconnected(let reason, let now, let jitter):
+        return state.disconnected(reason: reason, at: now, jitter: jitter)
+    case .arena(let message, let now):
+        state.now = max(state.now, now)
+        return state.receive(message)
+    case .taskPosted(let outcome):
+        state.report(outcome, of: "Task")
+        return []
+    case .kickPosted(let outcome):
+        state.report(outcome, of: "Kick")
+        return []
+    case .clearPosted(let outcome):
+        state.report(outcome, of: "Clear")
+        return []
+    case .rosterPolled(let entries):
+        state.replaceRoster(with: entries)
+        return []
+    }
+}
+
+extension State {
+    static let noticeLifetimeMs: Int64 = 6000
+    /// How often the console pings the arena to measure latency, and polls /agents on the original.
+    static let pingIntervalMs: Int64 = 5000
+
+    mutating func notify(_ level: Notice.Level, _ text: String) {
+        notices.append(Notice(level: level, text: text, expiresAt: now + Self.noticeLifetimeMs))
+        if notices.count > 5 { notices.removeFirst(notices.count - 5) }
+    }
+
+    mutating func tick(_ time: Int64) -> [Effect] {
+        let previous = now
+        now = max(now, time)
+        notices.removeAll { $0.expiresAt <= now }
+        var effects: [Effect] = []
+        if case .waiting(let until, let attempt, _) = connection, now >= until {
+            connection = .connecting(attempt: attempt)
+            effects.append(.connect)
+        }
+        // One ping (and roster poll on the original) per interval while connected.
+        if case .connected = connection, now / Self.pingIntervalMs != previous / Self.pingIntervalMs {
+            effects.append(.send(["type": "PING", "ts": .number(Double(now))]))
+            if arenaKind == .original { effects.append(.pollRoster) }
+        }
+        return effects
+    }
+
+    mutating func connected(at time: Int64) -> [Effect] {
+        now = max(now, time)
+        connection = .connected(since: now)
+        switch arenaKind {
+        case .original:
+            // The original sends nothing to sockets that are not agents: register as an observer.
+            observerSeq = 1
+            let connect = observerEnvelope("AGENT_CONNECT", payload: [
+                "name": "mowai console", "color": "#808080", "persona": "observer", "version": .string(Self.version),
+            ])
+            return [.send(connect), .pollRoster]
+        case .mowai, .unknown:
+            return [.send(["type": "SPECTATE", "ts": .number(Double(now)), "payload": ["history": 300]])]
+        }
+    }
+
+    mutating func disconnected(reason: String, at time: Int64, jitter: Double) -> [Effect] {
+        now = max(now, time)
+        let attempt: Int
+        switch connection {
+        case .connecting(let current): attempt = current + 1
+        case .connected: attempt = 1
+        case .waiting(_, let current, _): attempt = current
+        }
+        for index in roster.indices where roster[index].isOnline {
+            roster[index].activity = "unknown (disconnected)"
+        }
+        let delay = ReconnectPolicy.delayMs(attempt: attempt, jitter: jitter)
+        connection = .waiting(until: now + delay, attempt: attempt, reason: reason)
+        return []
+    }
+
+    static let version = "0.1.0"
+
+    /// An envelope from the console's observer agent (original Arena only).
+    mutating func observerEnvelope(_ type: String, payload: JSONObject) -> JSONValue {
+        defer { observerSeq += 1 }
+        return [
+            "type": .string(type), "agentId": .string(options.observerAgentId), "slot": 0,
+            "seq": .number(Double(observerSeq)), "ts": .number(Double(now)), "payload": .object(payload),
+        ]
+    }
+
+    mutating func report(_ outcome: HTTPOutcome, of action: String) {
+        switch outcome {
+        case .accepted(let detail): notify(.success, "\(action) sent\(detail.isEmpty ? "" : ": \(detail)")")
+        case .unauthorized: notify(.error, "\(action) refused: wrong or missing admin secret (MOWAI_ADMIN_SECRET)")
+        case .rejected(let status, let error): notify(.error, "\(action) rejected (\(status)): \(error)")
+        case .unreachable(let reason): notify(.error, "\(action) failed: arena unreachable (\(reason))")
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import ArenaProtocol
+
+/// Everything the console shows, and nothing it doesn't: `view(State)` draws it, `reduce` changes it.
+public struct State: Equatable, Sendable {
+    public enum Connection: Equatable, Sendable {
+        case connecting(attempt: Int)
+        case connected(since: Int64)
+        /// Waiting before the next attempt; the countdown is shown.
+        case waiting(until: Int64, attempt: Int, reason: String)
+    }
+
+    /// What the arena at the other end understands.
+    public enum ArenaKind: Equatable, Sendable {
+        /// Not known yet: the console asked to spectate and waits for the snapshot.
+        case unknown
+        /// `mowai arena`: spectator extension, join events, admin over the socket.
+        case mowai
+        /// The original Node Arena: the console registers as an observer agent and polls /agents.
+        case original
+    }
+
+    public enum Pane: Int, CaseIterable, Equatable, Sendable { case roster, chat, console }
+
+    public struct Options: Equatable, Sendable {
+        public var arenaURL: String
+        /// Admin commands are enabled (a secret is held by the shell; the state never sees it).
+        public var isAdmin: Bool
+        /// The console's own id when it must register as an observer agent (original Arena).
+        public var observerAgentId: String
+        public var chatCapacity = 2000
+        public var consoleCapacity = 500
+
+        public init(arenaURL: String, isAdmin: Bool, observerAgentId: String) {
+            self.arenaURL = arenaURL
+            self.isAdmin = isAdmin
+            self.observerAgentId = observerAgentId
+        }
+    }
+
+    public var options: Options
+    public var now: Int64
+    public var size = TerminalSize(columns: 80, rows: 24)
+
+    public var connection: Connection = .connecting(attempt: 1)
+    public var arenaKind: ArenaKind = .unknown
+    /// Round trip of the last PING we sent, in ms.
+    public var latencyMs: Int?
+    /// The seq of the observer agent's next envelope (original Arena only).
+    public var observerSeq = 1
+
+    public var roster: [AgentRow] = []
+    public var chat: BoundedLog<ChatLine>
+    public var consoles: [String: BoundedLog<ChatLine>] = [:]
+    public var task: TaskInfo?
+    public var taskHistory: [TaskInfo] = []
+    /// Messages already shown, so replays after a reconnect (tasks, snapshot history) are not repeated.
+    public var seenMessageKeys: Set<String> = []
+
+    public var focus: Pane = .roster
+    public var rosterCursor = 0
+    /// The agent whose console is shown.
+    public var selectedAgentId: String?
+    /// Lines scrolled up from the bottom, per pane (0 follows new messages).
+    public var scrollback: [Pane: Int] = [:]
+    public var showsConsoleGrid = false
+    public var showsHelp = false
+    /// The command line; nil when not typing.
+    public var input: String?
+    public var notices: [Notice] = []
+    public var isQuitting = false
+
+    public init(options: Options, now: Int64) {
+        self.options = options
+        self.now = now
+        chat = BoundedLog(capacity: options.chatCapacity)
+    }
+
+    // MARK: Derived
+
+    public var onlineAgents: [AgentRow] { roster.filter(\.isOnline) }
+
+    public var selectedAgent: AgentRow? {
+        guard let selectedAgentId else { return nil }
+        return roster.first { $0.agentId == selectedAgentId }
+    }
+
+    public func agent(_ agentId: String) -> AgentRow? { roster.first { $0.agentId == agentId } }
+
+    /// "spectator", "admin", "observer agent (original arena)".
+    public var roleDescription: String {
+        switch arenaKind {
+        case .original: return options.isAdmin ? "admin · observer agent (original arena)" : "observer agent (original arena)"
+        case .mowai, .unknown: return options.isAdmin ? "admin" : "spectator"
+        }
+    }
+}
+
+public struct TerminalSize: Equatable, Sendable {
+    public var columns: Int
+    public var rows: Int
+    public init(columns: Int, rows: Int) {
+        self.columns = columns
+        self.rows = rows
+    }
+}

@@ -1,0 +1,128 @@
+import ArenaProtocol
+@testable import Console
+import Testing
+
+@Suite("Connecting, spectating and reconnecting")
+struct ConnectionTests {
+    @Test("once connected the console asks to spectate; the snapshot fills roster, task and chat")
+    func spectate() {
+        var store = ConsoleStore()
+        store.send(.connected(at: now), effects: [.send(["type": "SPECTATE", "ts": .number(Double(now)), "payload": ["history": 300]])]) {
+            $0.connection = .connected(since: now)
+        }
+        let task: JSONValue = ["taskId": .string(taskId), "description": "Plan a picnic", "issuedAt": .number(Double(now))]
+        store.prepare(.arena(snapshot(agents: [entry("ada", slot: 0), entry("bob", slot: 1)], tasks: [task],
+                                      history: [thought("hmm", from: 0, seq: 1)]), at: now))
+        #expect(store.state.arenaKind == .mowai)
+        #expect(store.state.roster.map(\.name) == ["ada", "bob"])
+        #expect(store.state.task?.description == "Plan a picnic")
+        #expect(store.state.chat.entries.map(\.text) == ["Plan a picnic", "hmm"])
+        #expect(store.state.consoles[agentId(0)]?.entries.map(\.text) == ["hmm"])
+        #expect(store.state.roster[0].activity == "thinking (step 1)")
+    }
+
+    @Test("a lost connection waits 1 s, 2 s, 4 s… (±20 % jitter) and then reconnects")
+    func backoff() {
+        var store = ConsoleStore()
+        store.prepare(.connected(at: now))
+        store.send(.disconnected(reason: "arena closed", at: now, jitter: 0.5)) {
+            $0.connection = .waiting(until: now + 1000, attempt: 1, reason: "arena closed")
+        }
+        store.send(.tick(now: now + 999)) { $0.now = now + 999 }
+        store.send(.tick(now: now + 1000), effects: [.connect]) {
+            $0.now = now + 1000
+            $0.connection = .connecting(attempt: 1)
+        }
+        store.send(.disconnected(reason: "refused", at: now + 1100, jitter: 0.5)) {
+            $0.now = now + 1100
+            $0.connection = .waiting(until: now + 1100 + 2000, attempt: 2, reason: "refused")
+        }
+        #expect(ReconnectPolicy.delayMs(attempt: 3, jitter: 0) == 3200)
+        #expect(ReconnectPolicy.delayMs(attempt: 10, jitter: 1) == 36_000)
+        #expect(ReconnectPolicy.delayMs(attempt: 10, jitter: 0.5) == 30_000)
+    }
+
+    @Test("replays after a reconnect (tasks, snapshot history) are not shown twice")
+    func resynchronise() {
+        var store = ConsoleStore()
+        let task: JSONValue = ["taskId": .string(taskId), "description": "Plan a picnic", "issuedAt": .number(Double(now))]
+        let first = snapshot(agents: [entry("ada", slot: 0)], tasks: [task], history: [thought("one", from: 0, seq: 1)])
+        store.prepare(.connected(at: now))
+        store.prepare(.arena(first, at: now))
+        store.prepare(.disconnected(reason: "gone", at: now + 10, jitter: 0))
+        store.prepare(.tick(now: now + 2000))
+        store.prepare(.connected(at: now + 2000))
+        let second = snapshot(agents: [entry("ada", slot: 0), entry("bob", slot: 1)], tasks: [task],
+                              history: [thought("one", from: 0, seq: 1), thought("two", from: 0, seq: 2)])
+        store.prepare(.arena(second, at: now + 2000))
+        #expect(store.state.chat.entries.map(\.text) == ["Plan a picnic", "one", "two"])
+        #expect(store.state.taskHistory.count == 1)
+        #expect(store.state.roster.map(\.name) == ["ada", "bob"])
+    }
+
+    @Test("against the original Arena the console becomes an observer agent and polls the roster")
+    func originalArenaFallback() {
+        var store = ConsoleStore()
+        store.prepare(.connected(at: now))
+        store.prepare(.arena(["type": "ARENA_ERROR", "payload": ["reason": "First message must be AGENT_CONNECT"]], at: now))
+        #expect(store.state.arenaKind == .original)
+        store.prepare(.disconnected(reason: "Protocol violation", at: now, jitter: 0))
+        store.prepare(.tick(now: now + 1000))
+        let effects = store.prepare(.connected(at: now + 1000))
+        #expect(effects.count == 2)
+        #expect(effects.last == .pollRoster)
+        guard case .send(let connect)? = effects.first else {
+            Issue.record("no AGENT_CONNECT sent")
+            return
+        }
+        #expect(connect["type"] == "AGENT_CONNECT")
+        #expect(connect["agentId"] == .string(store.state.options.observerAgentId))
+        #expect(connect["seq"] == 1)
+        #expect(store.state.roleDescription == "observer agent (original arena)")
+
+        let agents = [RosterEntry(agentId: agentId(3), slot: 3, name: "cy", color: "", persona: "", version: "", connectedAt: now)]
+        store.prepare(.rosterPolled(agents))
+        #expect(store.state.roster.map(\.name) == ["cy"])
+        store.prepare(.rosterPolled([]))
+        #expect(store.state.roster.first?.isOnline == false)
+    }
+
+    @Test("PING is answered with PONG; every 5 s the console pings, and polls /agents on the original")
+    func keepalive() {
+        var store = ConsoleStore()
+        store.prepare(.connected(at: now))
+        store.send(.arena(["type": "PING", "ts": 1], at: now), effects: [.send(["type": "PONG", "ts": .number(Double(now))])])
+        store.send(.tick(now: now + 5000), effects: [.send(["type": "PING", "ts": .number(Double(now + 5000))])]) {
+            $0.now = now + 5000
+        }
+    }
+}
+
+@Suite("The conversation")
+struct ConversationTests {
+    @Test("joins, thoughts, responses and leaves reach the chat, the consoles and the roster")
+    func conversation() {
+        var store = ConsoleStore()
+        store.prepare(.connected(at: now))
+        store.prepare(.arena(snapshot(agents: []), at: now))
+        store.prepare(.arena(["type": "AGENT_JOIN", "agentId": .string(agentId(0)), "payload": entry("ada", slot: 0)], at: now))
+        store.prepare(.arena(thought("first idea", from: 0, seq: 1, step: 2), at: now))
+        store.prepare(.arena(["type": "AGENT_RESPONSE", "agentId": .string(agentId(0)), "seq": 2, "ts": .number(Double(now + 9)),
+                              "payload": ["taskId": .string(taskId), "content": "the answer", "durationMs": 1500]], at: now))
+        store.prepare(.arena(["type": "AGENT_DISCONNECT", "agentId": .string(agentId(0)), "payload": ["name": "ada", "slot": 0, "reason": "Idle timeout"]], at: now))
+        #expect(store.state.chat.entries.map(\.kind) == [.joined, .thought(step: 2), .response(durationMs: 1500), .left])
+        #expect(store.state.chat.entries.last?.text == "left (Idle timeout)")
+        #expect(store.state.consoles[agentId(0)]?.entries.map(\.text) == ["first idea", "the answer"])
+        #expect(store.state.roster.first?.isOnline == false)
+    }
+
+    @Test("a flood of 5 000 thoughts keeps the chat and consoles bounded")
+    func flood() {
+        var store = ConsoleStore()
+        store.prepare(.arena(snapshot(agents: [entry("ada", slot: 0)]), at: now))
+        for seq in 1...5000 { store.prepare(.arena(thought("flood \(seq)", from: 0, seq: seq), at: now)) }
+        #expect(store.state.chat.count <= 2000 + 250)
+        #expect(store.state.chat.last?.text == "flood 5000")
+        #expect((store.state.consoles[agentId(0)]?.count ?? 0) <= 500 + 62)
+    }
+}
