@@ -3,6 +3,12 @@
 public struct Layout: Equatable, Sendable {
     public struct Rect: Equatable, Sendable {
         public var top: Int, left: Int, width: Int, height: Int
+        public init(top: Int, left: Int, width: Int, height: Int) {
+            self.top = top
+            self.left = left
+            self.width = width
+            self.height = height
+        }
         public var bottom: Int { top + height }
         public var right: Int { left + width }
         public func contains(row: Int, column: Int) -> Bool {

@@ -1,0 +1,158 @@
+import Console
+
+/// The roster, the chat, the consoles.
+extension ConsoleView {
+    func pane(_ title: String, in rect: Layout.Rect, focused: Bool, into frame: inout Frame) {
+        frame.fill(row: rect.top, column: rect.left, width: rect.width, height: rect.height, style: style(.default))
+        frame.box(row: rect.top, column: rect.left, width: rect.width, height: rect.height,
+                  style: style(focused ? theme.focus : theme.border, bold: focused), title: title,
+                  titleStyle: style(focused ? theme.focus : theme.title, bold: true))
+    }
+
+    func drawRoster(_ state: State, in rect: Layout.Rect, into frame: inout Frame) {
+        pane("Agents \(state.onlineAgents.count)", in: rect, focused: state.focus == .roster, into: &frame)
+        let rows = rect.height - 2
+        guard rows > 0 else { return }
+        if state.roster.isEmpty {
+            frame.put("no agents yet", row: rect.top + 1, column: rect.left + 2, style: style(theme.muted, dim: true), maxWidth: rect.width - 3)
+            return
+        }
+        // Keep the cursor in view.
+        let first = max(0, min(state.rosterCursor - rows + 1, state.roster.count - rows))
+        for (offset, agent) in state.roster.dropFirst(first).prefix(rows).enumerated() {
+            let index = first + offset
+            let row = rect.top + 1 + offset
+            let isCursor = index == state.rosterCursor && state.focus == .roster
+            let isSelected = agent.agentId == state.selectedAgentId
+            var column = rect.left + 1
+            let width = rect.width - 2
+            let line = style(agent.isOnline ? theme.text : theme.muted, dim: !agent.isOnline, reverse: isCursor)
+            if isCursor { frame.fill(row: row, column: column, width: width, height: 1, style: line) }
+            column += frame.put(agent.isOnline ? "●" : "○", row: row, column: column,
+                                style: style(agentColor(agent.color), reverse: isCursor), maxWidth: 1)
+            column += frame.put(" \(agent.slot) ", row: row, column: column, style: style(theme.muted, reverse: isCursor))
+            column += frame.put(agent.name.isEmpty ? "(unnamed)" : agent.name, row: row, column: column,
+                                style: style(agentColor(agent.color), bold: isSelected, reverse: isCursor),
+                                maxWidth: rect.right - 1 - column)
+            // The activity shows only when it fits whole: half a word says nothing.
+            let detail = " \(agent.activity)"
+            if detail.displayWidth <= rect.right - 1 - column {
+                frame.put(detail, row: row, column: column, style: style(theme.muted, dim: true, reverse: isCursor))
+            }
+        }
+    }
+
+    func drawChat(_ state: State, in rect: Layout.Rect, into frame: inout Frame) {
+        let scrolled = state.scrollback[.chat] ?? 0
+        let title = scrolled > 0 ? "Chat ↑\(scrolled)" : "Chat"
+        pane(title, in: rect, focused: state.focus == .chat, into: &frame)
+        draw(lines: Array(state.chat.visible), scrolledBack: scrolled, showsAuthor: true, state: state, in: rect, into: &frame)
+    }
+
+    func drawConsole(_ state: State, in rect: Layout.Rect, into frame: inout Frame) {
+        guard let agent = state.selectedAgent else {
+            pane("Console", in: rect, focused: state.focus == .console, into: &frame)
+            frame.put("Select an agent in the roster (↑↓, Enter) to follow its thoughts", row: rect.top + 1,
+                      column: rect.left + 2, style: style(theme.muted, dim: true), maxWidth: rect.width - 3)
+            return
+        }
+        let scrolled = state.scrollback[.console] ?? 0
+        let persona = agent.persona.isEmpty ? "" : " · \(agent.persona)"
+        pane("\(agent.name)\(persona)\(agent.isOnline ? "" : " · left")\(scrolled > 0 ? " ↑\(scrolled)" : "")", in: rect,
+             focused: state.focus == .console, into: &frame)
+        draw(lines: Array(state.selectedConsole.visible), scrolledBack: scrolled, showsAuthor: false, state: state, in: rect, into: &frame)
+    }
+
+    /// A tile per online agent, as many as fit (at least 30×5 each).
+    func drawConsoleGrid(_ state: State, in rect: Layout.Rect, into frame: inout Frame) {
+        let agents = state.onlineAgents
+        guard !agents.isEmpty else {
+            pane("Consoles", in: rect, focused: state.focus == .console, into: &frame)
+            frame.put("No agents online", row: rect.top + 1, column: rect.left + 2, style: style(theme.muted, dim: true))
+            return
+        }
+        let columns = max(1, min(agents.count, rect.width / 30))
+        let rowsAvailable = max(1, rect.height / 5)
+        let rows = max(1, min(rowsAvailable, (agents.count + columns - 1) / columns))
+        let tileWidth = rect.width / columns
+        let tileHeight = rect.height / rows
+        for (index, agent) in agents.prefix(columns * rows).enumerated() {
+            let tile = Layout.Rect(top: rect.top + index / columns * tileHeight, left: rect.left + index % columns * tileWidth,
+                                   width: index % columns == columns - 1 ? rect.width - (columns - 1) * tileWidth : tileWidth,
+                                   height: index / columns == rows - 1 ? rect.height - (rows - 1) * tileHeight : tileHeight)
+            pane(agent.name, in: tile, focused: agent.agentId == state.selectedAgentId, into: &frame)
+            let lines = Array(state.consoles[agent.agentId]?.visible ?? [])
+            draw(lines: lines, scrolledBack: 0, showsAuthor: false, state: state, in: tile, into: &frame)
+        }
+        if agents.count > columns * rows {
+            frame.put(" +\(agents.count - columns * rows) more ", row: rect.bottom - 1, column: rect.right - 12, style: style(theme.muted))
+        }
+    }
+
+    /// Wraps the newest lines that fit into the pane's inside, bottom-aligned, `scrolledBack` lines up.
+    func draw(lines: [ChatLine], scrolledBack: Int, showsAuthor: Bool, state: State, in rect: Layout.Rect, into frame: inout Frame) {
+        let inner = Layout.Rect(top: rect.top + 1, left: rect.left + 1, width: rect.width - 2, height: rect.height - 2)
+        guard inner.width > 4, inner.height > 0 else { return }
+        // Only as many messages as could possibly fill the pane are wrapped.
+        let end = max(0, lines.count - scrolledBack)
+        var rendered: [[(String, Style)]] = []
+        var index = end - 1
+        while index >= 0 && rendered.count < inner.height {
+            rendered.insert(contentsOf: wrap(lines[index], showsAuthor: showsAuthor, state: state, width: inner.width), at: 0)
+            index -= 1
+        }
+        for (offset, segments) in rendered.suffix(inner.height).enumerated() {
+            var column = inner.left
+            for (text, segmentStyle) in segments {
+                column += frame.put(text, row: inner.top + offset, column: column, style: segmentStyle, maxWidth: inner.right - column)
+            }
+        }
+    }
+
+    /// One chat line as screen rows of styled segments: "12:03:04 ada ▸ text…", continuation rows indented.
+    func wrap(_ line: ChatLine, showsAuthor: Bool, state: State, width: Int) -> [[(String, Style)]] {
+        let time = clock(line.at)
+        let authorColor = line.agentId.flatMap { state.agent($0) }.map { agentColor($0.color) } ?? theme.text
+        var head: [(String, Style)] = [(time + " ", style(theme.muted, dim: true))]
+        let body: String
+        let bodyStyle: Style
+        switch line.kind {
+        case .task:
+            head.append(("TASK ", style(theme.task, bold: true)))
+            body = line.text
+            bodyStyle = style(theme.task)
+        case .thought(let step):
+            if showsAuthor { head.append((line.author + " ", style(authorColor, bold: true))) }
+            head.append(("·\(step) ", style(theme.muted, dim: true)))
+            body = line.text
+            bodyStyle = style(theme.text)
+        case .response(let duration):
+            if showsAuthor { head.append((line.author + " ", style(authorColor, bold: true))) }
+            head.append(("✔ ", style(theme.response, bold: true)))
+            body = line.text + (duration > 0 ? "  (\(Int(duration / 1000)) s)" : "")
+            bodyStyle = style(theme.response)
+        case .joined, .left:
+            body = "\(line.author) \(line.text)"
+            bodyStyle = style(theme.system, dim: true)
+        case .system:
+            body = line.text
+            bodyStyle = style(theme.system, dim: true)
+        case .log(let level):
+            head.append(("[\(level)] ", style(level == "error" ? theme.error : theme.muted)))
+            body = line.text
+            bodyStyle = style(theme.muted)
+        }
+        // The first row holds what fits after the head; the rest wraps under the time column.
+        let headWidth = head.reduce(0) { $0 + $1.0.displayWidth }
+        let indent = min(headWidth, 9)
+        let first = TextWrap.lines(body, width: max(1, width - headWidth)).first ?? ""
+        var rows: [[(String, Style)]] = [head + [(first, bodyStyle)]]
+        let rest = body.dropFirst(first.count).drop(while: \.isWhitespace)
+        if !rest.isEmpty {
+            for piece in TextWrap.lines(String(rest), width: max(1, width - indent)) {
+                rows.append([(String(repeating: " ", count: indent), bodyStyle), (piece, bodyStyle)])
+            }
+        }
+        return rows
+    }
+}
