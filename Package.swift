@@ -28,11 +28,12 @@ let package = Package(
         .target(name: "WebSocketClient", dependencies: ["CWebsockets", "ArenaProtocol"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "ArenaBench", dependencies: ["ArenaProtocol"]),
+        .target(name: "Terminal", dependencies: ["TUI", "Console", "CNcursesw"]),
 
         .executableTarget(
             name: "mowai",
             dependencies: [
-                "ArenaServer", "ArenaBench",
+                "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

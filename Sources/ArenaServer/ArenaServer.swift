@@ -75,7 +75,7 @@ public final class ArenaServer: @unchecked Sendable {
     /// Binds the listening socket. Throws a message that says how to fix it.
     public func start() throws {
         if (options.tlsCertificatePath == nil) != (options.tlsPrivateKeyPath == nil) { throw ArenaServerError.tlsNeedsBoth }
-        lws_set_log_level(LLL_ERR, nil)
+        lws_set_log_level(options.printsLibraryErrors ? LLL_ERR : 0, nil)
 
         // One protocol serves both HTTP and WebSocket; any path upgrades, as with the original.
         protocols[0].name = UnsafePointer(protocolName)

@@ -14,6 +14,8 @@ public struct ArenaServerOptions: Sendable {
     public var maxPendingOutputBytes = 2 * 1024 * 1024
     /// Seconds an HTTP client may take to send its headers and body (slowloris guard).
     public var httpTimeoutSeconds: UInt32 = 10
+    /// libwebsockets' own error lines go to stderr; an arena embedded in the console turns them off.
+    public var printsLibraryErrors = true
     /// When set, the arena shuts down once this process is no longer its parent.
     public var parentProcess: Int32?
 

@@ -3,16 +3,21 @@ import ArenaRelay
 import Glibc
 #endif
 
-/// The one logger of the arena: lines to stderr, filtered by level. Never writes to stdout, which
-/// carries only the "listening on" line that scripts and tests read.
+/// The one logger of the arena: lines to stderr (or a file), filtered by level. Never writes to stdout,
+/// which carries only the "listening on" line that scripts and tests read.
 public struct Log: Sendable {
     public let minimumLevel: LogLevel
+    /// Where lines go: stderr for `mowai arena`; a file (or nothing, -1) when a console owns the terminal.
+    public let fileDescriptor: Int32
 
-    public init(minimumLevel: LogLevel) { self.minimumLevel = minimumLevel }
+    public init(minimumLevel: LogLevel, fileDescriptor: Int32 = 2) {
+        self.minimumLevel = minimumLevel
+        self.fileDescriptor = fileDescriptor
+    }
 
     public func callAsFunction(_ level: LogLevel, _ message: @autoclosure () -> String) {
-        guard level >= minimumLevel else { return }
+        guard level >= minimumLevel, fileDescriptor >= 0 else { return }
         let line = Array("[arena] \(level.name): \(message())\n".utf8)
-        _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        _ = line.withUnsafeBytes { Glibc.write(fileDescriptor, $0.baseAddress, $0.count) }
     }
 }

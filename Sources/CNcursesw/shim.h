@@ -23,6 +23,14 @@ static inline attr_t mowai_color_pair(int pair) { return COLOR_PAIR(pair); }
 static inline void mowai_getmaxyx(WINDOW *w, int *rows, int *cols) { int y, x; getmaxyx(w, y, x); *rows = y; *cols = x; }
 static inline int mowai_key_resize(void) { return KEY_RESIZE; }
 static inline int mowai_key_mouse(void) { return KEY_MOUSE; }
+static inline mmask_t mowai_button1_clicked(void) { return BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED; }
+static inline mmask_t mowai_button1_any(mmask_t state) { return state & (BUTTON1_CLICKED | BUTTON1_PRESSED); }
+/* Draws one cell: up to CCHARW_MAX scalars (a base character and its combining marks). */
+static inline int mowai_put_cell(int row, int column, const wchar_t *scalars, attr_t attributes, int pair) {
+    cchar_t cell;
+    if (setcchar(&cell, scalars, attributes, (NCURSES_PAIRS_T)pair, NULL) != OK) return ERR;
+    return mvwadd_wch(stdscr, row, column, &cell);
+}
 // glibc's display width of one code point: -1 for non-printable, 0 for combining, 2 for wide.
 static inline int mowai_wcwidth(unsigned int cp) { return wcwidth((wchar_t)cp); }
 #endif

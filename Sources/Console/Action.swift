@@ -20,6 +20,8 @@ public enum Action: Equatable, Sendable {
     case clearPosted(HTTPOutcome)
     /// `GET /agents` (original Arena: the roster is only learnable by polling).
     case rosterPolled([RosterEntry])
+    /// Something the shell wants the user to know (a broken theme file, where the embedded arena listens).
+    case notice(Notice.Level, String)
 }
 
 public enum Key: Equatable, Sendable {

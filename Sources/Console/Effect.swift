@@ -6,8 +6,6 @@ public enum Effect: Equatable, Sendable {
     case connect
     /// Send one JSON message on the WebSocket.
     case send(JSONValue)
-    /// Try again after this many ms.
-    case reconnect(afterMs: Int64)
     /// Admin over HTTP (the original Arena knows only POST /task).
     case postTask(description: String)
     case postKick(agentId: String, reason: String?)

@@ -31,6 +31,9 @@ public func reduce(_ state: inout State, _ action: Action) -> [Effect] {
     case .rosterPolled(let entries):
         state.replaceRoster(with: entries)
         return []
+    case .notice(let level, let text):
+        state.notify(level, text)
+        return []
     }
 }
 

@@ -45,7 +45,7 @@ public struct WebSocketURL: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "\(isSecure ? "wss" : "ws")://\(shownHost):\(port)\(path)"
+        return "\(isSecure ? "wss" : "ws")://\(shownHost):\(port)\(path == "/" ? "" : path)"
     }
 
     /// The matching HTTP base URL (for the arena's HTTP API on the same port).

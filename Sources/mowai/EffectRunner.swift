@@ -1,0 +1,139 @@
+import ArenaProtocol
+import Console
+import Foundation
+import HTTPClient
+import Synchronization
+import WebSocketClient
+
+/// Carries out the console's effects on the network and reports back through the inbox. Owns the
+/// WebSocket; each connection attempt has a generation, so events of an abandoned one are ignored.
+final class EffectRunner: Sendable {
+    struct Target: Sendable {
+        let url: WebSocketURL
+        /// Sent as X-Admin-Secret; never shown, never logged.
+        let adminSecret: String?
+        let certificateAuthorityFile: String?
+    }
+
+    private let target: Target
+    private let inbox: ActionInbox
+    private let hub: WebSocketHub
+    private let current = ConnectionSlot()
+
+    init(target: Target, inbox: ActionInbox) throws {
+        self.target = target
+        self.inbox = inbox
+        hub = try target.certificateAuthorityFile.map { try WebSocketHub(certificateAuthorityFile: $0) } ?? WebSocketHub.shared()
+    }
+
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    func run(_ effects: [Effect]) {
+        for effect in effects { run(effect) }
+    }
+
+    private func run(_ effect: Effect) {
+        switch effect {
+        case .connect: connect()
+        case .send(let message):
+            current.value.withLock { $0.connection }?.send(bytes: JSONCodec.encode(message))
+        case .postTask(let description):
+            post("/task", body: ["description": .string(description)]) { .taskPosted($0) }
+        case .postKick(let agentId, let reason):
+            var body: JSONObject = ["agentId": .string(agentId)]
+            if let reason { body["reason"] = .string(reason) }
+            post("/kick", body: body) { .kickPosted($0) }
+        case .postClearTasks:
+            post("/clear-tasks", body: [:]) { .clearPosted($0) }
+        case .pollRoster: pollRoster()
+        case .quit:
+            current.value.withLock { $0.connection }?.close(code: 1001, reason: "console closed")
+        }
+    }
+
+    private func connect() {
+        let generation = current.value.withLock { state -> Int in
+            state.connection?.close(code: 1001, reason: "reconnecting")
+            state = (state.generation + 1, nil)
+            return state.generation
+        }
+        let headers = target.adminSecret.map { [(name: "X-Admin-Secret", value: $0)] } ?? []
+        let (url, hub, inbox) = (target.url, hub, inbox)
+        Task.detached { [current] in
+            do {
+                let connection = try await WebSocketConnection.connect(to: "\(url)", options: WebSocketOptions(headers: headers), hub: hub)
+                let isCurrent = current.value.withLock { state -> Bool in
+                    guard state.generation == generation else { return false }
+                    state.connection = connection
+                    return true
+                }
+                guard isCurrent else { return connection.close() }
+                inbox.post(.connected(at: Self.nowMs()))
+                for await event in connection.events {
+                    guard current.value.withLock({ $0.generation }) == generation else { return }
+                    switch event {
+                    case .message(let bytes, _):
+                        if case .object(let object)? = try? JSONCodec.decodeObject(bytes) {
+                            inbox.post(.arena(object, at: Self.nowMs()))
+                        }
+                    case .closed(let code, let reason):
+                        let why = reason.isEmpty ? "closed (\(code))" : "closed (\(code) \(reason))"
+                        inbox.post(.disconnected(reason: why, at: Self.nowMs(), jitter: Double.random(in: 0..<1)))
+                    }
+                }
+            } catch {
+                guard current.value.withLock({ $0.generation }) == generation else { return }
+                inbox.post(.disconnected(reason: Self.shortReason(error), at: Self.nowMs(), jitter: Double.random(in: 0..<1)))
+            }
+        }
+    }
+
+    static func shortReason(_ error: any Error) -> String {
+        if case WebSocketError.connectFailed(_, let reason)? = error as? WebSocketError { return reason }
+        return "\(error)"
+    }
+
+    private func post(_ path: String, body: JSONObject, report: @escaping @Sendable (HTTPOutcome) -> Action) {
+        let url = target.url.httpBase + path
+        let headers = target.adminSecret.map { [("X-Admin-Secret", $0)] } ?? []
+        let (inbox, caFile) = (inbox, target.certificateAuthorityFile)
+        Task.detached {
+            let outcome: HTTPOutcome
+            do {
+                let result = try await HTTPClient.request("POST", url, headers: headers, body: JSONCodec.encode(JSONValue.object(body)),
+                                                          certificateAuthorityFile: caFile)
+                outcome = Self.outcome(of: result)
+            } catch {
+                outcome = .unreachable(Self.shortReason(error))
+            }
+            inbox.post(report(outcome))
+        }
+    }
+
+    static func outcome(of result: HTTPResult) -> HTTPOutcome {
+        let body = (try? JSONCodec.decodeObject(result.body))?.objectValue ?? [:]
+        switch result.status {
+        case 200..<300:
+            let detail = body["taskId"]?.stringValue.map { "task \($0.prefix(8))" }
+                ?? body["cleared"].map { "\(JavaScript.templateString($0)) tasks cleared" } ?? ""
+            return .accepted(detail: detail)
+        case 401: return .unauthorized
+        default: return .rejected(status: result.status, error: body["error"]?.stringValue ?? "HTTP \(result.status)")
+        }
+    }
+
+    private func pollRoster() {
+        let url = target.url.httpBase + "/agents"
+        let (inbox, caFile) = (inbox, target.certificateAuthorityFile)
+        Task.detached {
+            guard let result = try? await HTTPClient.request("GET", url, certificateAuthorityFile: caFile), result.status == 200,
+                  let entries = try? JSONCodec.decode([RosterEntry].self, from: result.body) else { return }
+            inbox.post(.rosterPolled(entries))
+        }
+    }
+}
+
+/// The connection attempt in progress or open, shared with the tasks that read it.
+final class ConnectionSlot: Sendable {
+    let value = Mutex<(generation: Int, connection: WebSocketConnection?)>((0, nil))
+}

@@ -1,0 +1,65 @@
+import ArenaRelay
+import ArenaServer
+import Foundation
+import WebSocketClient
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The arena `mowai tui` runs in-process when no --arena is given, on its own service thread.
+final class EmbeddedArena: @unchecked Sendable {
+    let url: WebSocketURL
+    private let server: ArenaServer
+    private let finished = DispatchSemaphore(value: 0)
+    private let logDescriptor: Int32
+
+    private init(url: WebSocketURL, server: ArenaServer, logDescriptor: Int32) {
+        self.url = url
+        self.server = server
+        self.logDescriptor = logDescriptor
+    }
+
+    /// Listens on 127.0.0.1:`port`, or on a free port if that one is taken.
+    static func start(port: Int, adminSecret: String, logFile: String?) throws -> EmbeddedArena {
+        // The console owns the terminal: the arena logs to a file or nowhere.
+        let descriptor = logFile.map { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) } ?? -1
+        var options = ArenaServerOptions()
+        options.host = "127.0.0.1"
+        options.printsLibraryErrors = false
+        options.relay.adminSecret = AdminSecret(adminSecret)
+        options.tickIntervalMs = 250
+        let log = Log(minimumLevel: .info, fileDescriptor: descriptor)
+        var server = ArenaServer(options: withPort(options, port), log: log)
+        do {
+            try server.start()
+        } catch {
+            guard port != 0 else { throw error }
+            server = ArenaServer(options: withPort(options, 0), log: log)
+            try server.start()
+        }
+        guard let url = WebSocketURL("ws://127.0.0.1:\(server.port)") else {
+            throw ArenaServerError.cannotListen(host: "127.0.0.1", port: server.port)
+        }
+        let arena = EmbeddedArena(url: url, server: server, logDescriptor: descriptor)
+        let thread = Thread { [arena] in
+            arena.server.run()
+            arena.finished.signal()
+        }
+        thread.name = "mowai-arena"
+        thread.start()
+        return arena
+    }
+
+    private static func withPort(_ options: ArenaServerOptions, _ port: Int) -> ArenaServerOptions {
+        var copy = options
+        copy.port = port
+        return copy
+    }
+
+    /// Closes every client with 1001 and waits (up to 3 s) for the arena thread to finish.
+    func stop() {
+        server.stop()
+        _ = finished.wait(timeout: .now() + 3)
+        if logDescriptor >= 0 { close(logDescriptor) }
+    }
+}
