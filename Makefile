@@ -13,17 +13,18 @@ build: setup
 release: setup
 	$(SWIFT) build -c release
 
-# Until the console lands (`mowai tui`), `make run` starts an arena on port 8080 (or $$PORT).
+# The console on an embedded arena (127.0.0.1:8080, or a free port), as its admin.
 run: release
-	.build/release/mowai arena $(ARGS)
+	.build/release/mowai tui $(ARGS)
 
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest
 
-# Throughput and latency of the arena relay (see README).
+# Throughput and latency of the arena relay, and frame times of the console (see README).
 bench: release
 	.build/release/mowai bench arena $(ARGS)
+	.build/release/mowai bench tui
 
 clean:
 	rm -rf .build

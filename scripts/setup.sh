@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   libncursesw5-dev libcurl4-openssl-dev libwebsockets-dev libssl-dev
   libvulkan-dev mesa-vulkan-drivers
-  openssl pkg-config
+  openssl pkg-config tmux
   nodejs node-ws
 )
 

@@ -2,8 +2,8 @@ import Console
 
 /// The roster, the chat, the consoles.
 extension ConsoleView {
+    /// A bordered pane. Its inside is left as the frame was made (blank): panes never overlap.
     func pane(_ title: String, in rect: Layout.Rect, focused: Bool, into frame: inout Frame) {
-        frame.fill(row: rect.top, column: rect.left, width: rect.width, height: rect.height, style: style(.default))
         frame.box(row: rect.top, column: rect.left, width: rect.width, height: rect.height,
                   style: style(focused ? theme.focus : theme.border, bold: focused), title: title,
                   titleStyle: style(focused ? theme.focus : theme.title, bold: true))

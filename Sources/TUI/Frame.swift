@@ -64,6 +64,17 @@ public struct Frame: Equatable, Sendable {
     public mutating func put(_ text: String, row: Int, column: Int, style: Style, maxWidth: Int? = nil) -> Int {
         guard (0..<height).contains(row) else { return 0 }
         let limit = maxWidth.map { min(width, column + max(0, $0)) } ?? width
+        // Most text is printable ASCII: one byte, one cell, nothing to sanitize. That path skips grapheme
+        // breaking and width lookups, which dominate a frame's cost otherwise.
+        if column >= 0, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            var cursor = column
+            for byte in text.utf8 {
+                if cursor >= limit { break }
+                write(String(UnicodeScalar(byte)), columns: 1, row: row, column: cursor, style: style)
+                cursor += 1
+            }
+            return cursor - column
+        }
         var cursor = column
         for character in Sanitizer.clean(text) {
             let grapheme = character == "\n" ? " " : String(character)

@@ -63,7 +63,7 @@ public enum Color: Hashable, Sendable {
         case (.palette, .ansi256):
             return self
         case let (.rgb(red, green, blue), .ansi256):
-            return .palette(Self.nearest(to: (red, green, blue), in: 16...255))
+            return .palette(Self.nearestOf256(red, green, blue))
         case let (.palette(index), .eight) where index < 16:
             return .palette(index % 8)
         case let (.palette(index), .eight):
@@ -73,7 +73,32 @@ public enum Color: Hashable, Sendable {
         }
     }
 
-    private static func nearest(to target: (UInt8, UInt8, UInt8), in indices: ClosedRange<UInt8>) -> UInt8 {
+    /// The nearest of entries 16–255 without searching them all (this runs for every styled span of every
+    /// frame): squared distance is separable, so the nearest cube entry takes the nearest level per channel,
+    /// and the nearest grey is the ramp step nearest the channels' mean. Same answer as the full search,
+    /// ties included (the cube's lower indices win).
+    static func nearestOf256(_ red: UInt8, _ green: UInt8, _ blue: UInt8) -> UInt8 {
+        func level(_ value: UInt8) -> Int {
+            var best = 0
+            for index in 1..<cubeLevels.count where abs(Int(cubeLevels[index]) - Int(value)) < abs(Int(cubeLevels[best]) - Int(value)) {
+                best = index
+            }
+            return best
+        }
+        let cube = UInt8(16 + 36 * level(red) + 6 * level(green) + level(blue))
+        func distance(_ index: UInt8) -> Int {
+            let candidate = xtermRGB(index)
+            return square(Int(red) - Int(candidate.0)) + square(Int(green) - Int(candidate.1)) + square(Int(blue) - Int(candidate.2))
+        }
+        // The two ramp steps around the mean; the lower wins a tie, as the cube wins a tie with the ramp.
+        let step = (Double(red) + Double(green) + Double(blue)) / 3
+        let below = UInt8(232 + Int(((step - 8) / 10).rounded(.down)).clamped(to: 0...23))
+        let above = UInt8(232 + Int(((step - 8) / 10).rounded(.up)).clamped(to: 0...23))
+        let grey = distance(above) < distance(below) ? above : below
+        return distance(grey) < distance(cube) ? grey : cube
+    }
+
+    static func nearest(to target: (UInt8, UInt8, UInt8), in indices: ClosedRange<UInt8>) -> UInt8 {
         var best = indices.lowerBound
         var bestDistance = Int.max
         for index in indices {
@@ -122,4 +147,8 @@ public enum ColorDepth: Hashable, Sendable, CaseIterable {
     case eight
     /// The xterm 256-colour palette.
     case ansi256
+}
+
+extension Int {
+    fileprivate func clamped(to range: ClosedRange<Int>) -> Int { Swift.min(Swift.max(self, range.lowerBound), range.upperBound) }
 }

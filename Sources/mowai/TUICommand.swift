@@ -44,7 +44,6 @@ struct TUICommand: ParsableCommand {
         let inbox = ActionInbox()
         var notices: [(Notice.Level, String)] = []
         let (loadedTheme, themeWarning) = ThemeLoader.load(theme)
-        if let themeWarning { notices.append((.warning, themeWarning)) }
 
         let url: WebSocketURL
         let secret: String?
@@ -64,6 +63,8 @@ struct TUICommand: ParsableCommand {
             notices.append((.info, "Arena running at \(started.url) — agents and other consoles can join it"))
         }
         defer { embedded?.stop() }
+        // Last, because the status bar shows only the newest notice: the arena's address is on it anyway.
+        if let themeWarning { notices.append((.warning, themeWarning)) }
 
         var generator = SystemRandomNumberGenerator()
         let options = State.Options(arenaURL: "\(url)", isAdmin: secret != nil,

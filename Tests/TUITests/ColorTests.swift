@@ -1,5 +1,5 @@
 import Testing
-import TUI
+@testable import TUI
 
 @Suite("Colour")
 struct ColorTests {
@@ -55,5 +55,20 @@ struct ColorTests {
     ])
     func invalidHex(text: String) {
         #expect(Color(hex: text) == nil)
+    }
+}
+
+@Suite("Fast 256-colour reduction")
+struct Nearest256Tests {
+    @Test("gives exactly what searching all 240 entries gives, over a grid of colours")
+    func matchesFullSearch() {
+        for red in stride(from: 0, through: 255, by: 15) {
+            for green in stride(from: 0, through: 255, by: 15) {
+                for blue in stride(from: 0, through: 255, by: 17) {
+                    let (r, g, b) = (UInt8(red), UInt8(green), UInt8(blue))
+                    #expect(Color.nearestOf256(r, g, b) == Color.nearest(to: (r, g, b), in: 16...255), "\(red),\(green),\(blue)")
+                }
+            }
+        }
     }
 }
