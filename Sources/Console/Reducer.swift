@@ -58,6 +58,7 @@ extension State {
         }
         // One ping (and roster poll on the original) per interval while connected.
         if case .connected = connection, now / Self.pingIntervalMs != previous / Self.pingIntervalMs {
+            pingSentAt = now
             effects.append(.send(["type": "PING", "ts": .number(Double(now))]))
             if arenaKind == .original { effects.append(.pollRoster) }
         }

@@ -9,6 +9,10 @@ extension State {
             // The original closes agents that stay silent for 90 s; answer every PING.
             return [.send(["type": "PONG", "ts": .number(Double(now))])]
         case "PONG"?:
+            if let sent = pingSentAt {
+                latencyMs = Int(max(0, now - sent))
+                pingSentAt = nil
+            }
             return []
         case "ARENA_SNAPSHOT"?:
             arenaKind = .mowai
@@ -85,6 +89,8 @@ extension State {
     }
 
     mutating func join(_ entry: RosterEntry, announce: Bool = true) {
+        // On the original Arena the console is itself an agent: it does not list itself.
+        guard entry.agentId != options.observerAgentId else { return }
         let sanitized = Self.sanitized(entry)
         if let index = roster.firstIndex(where: { $0.agentId == entry.agentId }) {
             let wasOnline = roster[index].isOnline

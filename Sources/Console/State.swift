@@ -43,8 +43,9 @@ public struct State: Equatable, Sendable {
 
     public var connection: Connection = .connecting(attempt: 1)
     public var arenaKind: ArenaKind = .unknown
-    /// Round trip of the last PING we sent, in ms.
+    /// Round trip of the last PING we sent, in ms, and when that PING left.
     public var latencyMs: Int?
+    public var pingSentAt: Int64?
     /// The seq of the observer agent's next envelope (original Arena only).
     public var observerSeq = 1
 

@@ -123,6 +123,10 @@ extension ConsoleView {
             bodyStyle = style(theme.task)
         case .thought(let step):
             if showsAuthor { head.append((line.author + " ", style(authorColor, bold: true))) }
+            // In an agent's console, which task a line belongs to (T1, T2… in the order tasks came).
+            if !showsAuthor, let taskId = line.taskId, let index = state.taskHistory.firstIndex(where: { $0.taskId == taskId }) {
+                head.append(("T\(index + 1) ", style(theme.task, dim: true)))
+            }
             head.append(("·\(step) ", style(theme.muted, dim: true)))
             body = line.text
             bodyStyle = style(theme.text)

@@ -94,6 +94,7 @@ struct ConnectionTests {
         store.send(.arena(["type": "PING", "ts": 1], at: now), effects: [.send(["type": "PONG", "ts": .number(Double(now))])])
         store.send(.tick(now: now + 5000), effects: [.send(["type": "PING", "ts": .number(Double(now + 5000))])]) {
             $0.now = now + 5000
+            $0.pingSentAt = now + 5000
         }
     }
 }
@@ -124,5 +125,30 @@ struct ConversationTests {
         #expect(store.state.chat.count <= 2000 + 250)
         #expect(store.state.chat.last?.text == "flood 5000")
         #expect((store.state.consoles[agentId(0)]?.count ?? 0) <= 500 + 62)
+    }
+}
+
+@Suite("Latency and the observer agent")
+struct LatencyTests {
+    @Test("the round trip of the console's PING is the latency shown")
+    func latency() {
+        var store = ConsoleStore()
+        store.prepare(.connected(at: now))
+        store.prepare(.tick(now: now + 5000))
+        #expect(store.state.pingSentAt == now + 5000)
+        store.prepare(.arena(["type": "PONG", "ts": 1], at: now + 5012))
+        #expect(store.state.latencyMs == 12)
+        #expect(store.state.pingSentAt == nil)
+    }
+
+    @Test("on the original Arena the console does not list its own observer agent")
+    func observerHidden() {
+        var store = ConsoleStore()
+        let me = store.state.options.observerAgentId
+        store.prepare(.rosterPolled([
+            RosterEntry(agentId: me, slot: 0, name: "mowai console", color: "", persona: "observer", version: "", connectedAt: now),
+            RosterEntry(agentId: agentId(1), slot: 1, name: "ada", color: "", persona: "", version: "", connectedAt: now),
+        ]))
+        #expect(store.state.roster.map(\.name) == ["ada"])
     }
 }
