@@ -47,6 +47,18 @@ extension State {
         if notices.count > 5 { notices.removeFirst(notices.count - 5) }
     }
 
+    /// When the next tick has something to do: a retry countdown to redraw, a notice to expire, a
+    /// keepalive PING to send. Between those the console sleeps.
+    public var nextTickAt: Int64 {
+        var deadlines: [Int64] = notices.map(\.expiresAt)
+        switch connection {
+        case .waiting(let until, _, _): deadlines += [until, now + 1000]  // the countdown changes every second
+        case .connected: deadlines.append((now / Self.pingIntervalMs + 1) * Self.pingIntervalMs)
+        case .connecting: break
+        }
+        return deadlines.min() ?? now + 60_000
+    }
+
     mutating func tick(_ time: Int64) -> [Effect] {
         let previous = now
         now = max(now, time)

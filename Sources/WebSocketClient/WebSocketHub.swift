@@ -22,7 +22,9 @@ public final class WebSocketHub: Sendable {
     public static func shared() throws -> WebSocketHub {
         try sharedHub.withLock { hub in
             if let hub { return hub }
-            let created = try WebSocketHub(certificateAuthorityFile: nil)
+            // Name Debian's system bundle explicitly rather than rely on the TLS library's default paths.
+            let systemBundle = "/etc/ssl/certs/ca-certificates.crt"
+            let created = try WebSocketHub(certificateAuthorityFile: access(systemBundle, R_OK) == 0 ? systemBundle : nil)
             hub = created
             return created
         }

@@ -38,7 +38,7 @@ final class ConsoleRunner {
 
         var lastRender: Int64 = 0
         var needsRender = true
-        var nextTick = EffectRunner.nowMs() + 1000
+        var nextTick = state.nextTickAt
         while !state.isQuitting {
             let now = EffectRunner.nowMs()
             if needsRender && now - lastRender >= 16 {
@@ -72,9 +72,10 @@ final class ConsoleRunner {
             if !queued.isEmpty { needsRender = true }
             if EffectRunner.nowMs() >= nextTick {
                 apply(.tick(now: EffectRunner.nowMs()))
-                nextTick = EffectRunner.nowMs() + 1000
                 needsRender = true
             }
+            // Sleep until something is due (no polling loop: an idle console wakes every 5 s to ping).
+            nextTick = state.nextTickAt
         }
         effects.run([.quit])
     }

@@ -152,3 +152,17 @@ struct LatencyTests {
         #expect(store.state.roster.map(\.name) == ["ada"])
     }
 }
+
+@Suite("Sleeping between ticks")
+struct NextTickTests {
+    @Test("connected: the next keepalive boundary; waiting: every second for the countdown; notices: their expiry")
+    func deadlines() {
+        var store = ConsoleStore()
+        store.prepare(.connected(at: now + 1200))
+        #expect(store.state.nextTickAt == now + 5000)
+        store.prepare(.notice(.info, "hello"))
+        #expect(store.state.nextTickAt == now + 5000)
+        store.prepare(.disconnected(reason: "gone", at: now + 1300, jitter: 0.5))
+        #expect(store.state.nextTickAt == now + 2300)
+    }
+}
