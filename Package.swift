@@ -49,6 +49,8 @@ let package = Package(
             name: "ArenaEndToEndTests",
             dependencies: ["WebSocketClient", "HTTPClient", "ArenaProtocol"]
         ),
+        // The real `mowai tui` in a real terminal emulator (tmux).
+        .testTarget(name: "ConsoleEndToEndTests", dependencies: ["WebSocketClient", "HTTPClient", "ArenaProtocol"]),
     ],
     swiftLanguageModes: [.v6]
 )
