@@ -29,10 +29,13 @@ public func reduce(_ state: inout State, _ action: Action) -> [Effect] {
         state.report(outcome, of: "Clear")
         return []
     case .rosterPolled(let entries):
-        state.replaceRoster(with: entries)
+        // The original Arena announces no joins; the poll does, once the first roster is known.
+        state.replaceRoster(with: entries, announcingNewcomers: state.hasPolledRoster)
+        state.hasPolledRoster = true
         return []
     case .notice(let level, let text):
-        state.notify(level, text)
+        // The shell's notices come at start-up (where the arena listens, a broken theme): they stay longer.
+        state.notify(level, text, lifetimeMs: 3 * State.noticeLifetimeMs)
         return []
     }
 }
@@ -42,8 +45,8 @@ extension State {
     /// How often the console pings the arena to measure latency, and polls /agents on the original.
     static let pingIntervalMs: Int64 = 5000
 
-    mutating func notify(_ level: Notice.Level, _ text: String) {
-        notices.append(Notice(level: level, text: text, expiresAt: now + Self.noticeLifetimeMs))
+    mutating func notify(_ level: Notice.Level, _ text: String, lifetimeMs: Int64 = noticeLifetimeMs) {
+        notices.append(Notice(level: level, text: text, expiresAt: now + lifetimeMs))
         if notices.count > 5 { notices.removeFirst(notices.count - 5) }
     }
 

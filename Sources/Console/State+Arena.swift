@@ -79,13 +79,20 @@ extension State {
     }
 
     /// The roster as the arena knows it now; agents no longer listed are marked as gone.
-    mutating func replaceRoster(with entries: [RosterEntry]) {
+    mutating func replaceRoster(with entries: [RosterEntry], announcingNewcomers: Bool = false) {
         let listed = Set(entries.map(\.agentId))
         for index in roster.indices where !listed.contains(roster[index].agentId) && roster[index].isOnline {
-            roster[index].isOnline = false
-            roster[index].activity = "left"
+            if announcingNewcomers {
+                leave(agentId: roster[index].agentId, reason: nil)
+            } else {
+                roster[index].isOnline = false
+                roster[index].activity = "left"
+            }
         }
-        for entry in entries { join(entry, announce: false) }
+        for entry in entries {
+            let isNew = agent(entry.agentId)?.isOnline != true
+            join(entry, announce: announcingNewcomers && isNew)
+        }
     }
 
     mutating func join(_ entry: RosterEntry, announce: Bool = true) {

@@ -48,6 +48,8 @@ public struct State: Equatable, Sendable {
     public var pingSentAt: Int64?
     /// The seq of the observer agent's next envelope (original Arena only).
     public var observerSeq = 1
+    /// Whether `GET /agents` has answered once (original Arena only).
+    public var hasPolledRoster = false
 
     public var roster: [AgentRow] = []
     public var chat: BoundedLog<ChatLine>

@@ -77,28 +77,33 @@ public struct ConsoleView: Sendable {
     private func drawStatus(_ state: State, in rect: Layout.Rect, into frame: inout Frame) {
         let base = style(theme.status, background: theme.statusBackground)
         frame.fill(row: rect.top, column: rect.left, width: rect.width, height: 1, style: base)
+        // The connection summary keeps its room; the newest notice (a command's outcome, a warning) takes
+        // what is left, right-aligned, and at least 40 % of the bar, cutting into the summary only then.
+        let (stateText, stateColor) = connectionText(state)
+        let latency = state.latencyMs.map { " · \($0) ms" } ?? ""
+        let summaryWidth = " \(state.options.arenaURL) ● \(stateText) · \(state.roleDescription) · \(state.onlineAgents.count) agents\(latency)".displayWidth
+        var noticeText = ""
+        var noticeColor = theme.status
+        if let notice = state.notices.last {
+            noticeText = TextWrap.truncated(notice.text, width: max(rect.width * 2 / 5, rect.width - summaryWidth - 3))
+            switch notice.level {
+            case .info: noticeColor = theme.status
+            case .success: noticeColor = theme.success
+            case .warning: noticeColor = theme.warning
+            case .error: noticeColor = theme.error
+            }
+        }
+        let summaryEnd = rect.right - (noticeText.isEmpty ? 0 : noticeText.displayWidth + 2)
         var column = rect.left
         func segment(_ text: String, _ segmentStyle: Style) {
-            column += frame.put(text, row: rect.top, column: column, style: segmentStyle, maxWidth: rect.right - column)
+            column += frame.put(text, row: rect.top, column: column, style: segmentStyle, maxWidth: max(0, summaryEnd - column))
         }
-        let (stateText, stateColor) = connectionText(state)
         segment(" \(state.options.arenaURL) ", base)
         segment("● \(stateText) ", style(stateColor, background: theme.statusBackground, bold: true))
-        segment("· \(state.roleDescription) · \(state.onlineAgents.count) agents", base)
-        if let latency = state.latencyMs { segment(" · \(latency) ms", base) }
-        if let notice = state.notices.last {
-            let color: Color
-            switch notice.level {
-            case .info: color = theme.status
-            case .success: color = theme.success
-            case .warning: color = theme.warning
-            case .error: color = theme.error
-            }
-            let text = TextWrap.truncated(notice.text, width: max(0, rect.right - column - 3))
-            if !text.isEmpty {
-                let start = rect.right - text.displayWidth - 1
-                frame.put(text, row: rect.top, column: max(column + 2, start), style: style(color, background: theme.statusBackground, bold: true))
-            }
+        segment("· \(state.roleDescription) · \(state.onlineAgents.count) agents\(latency)", base)
+        if !noticeText.isEmpty {
+            frame.put(noticeText, row: rect.top, column: rect.right - noticeText.displayWidth - 1,
+                      style: style(noticeColor, background: theme.statusBackground, bold: true))
         }
     }
 

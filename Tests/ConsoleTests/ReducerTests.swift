@@ -166,3 +166,18 @@ struct NextTickTests {
         #expect(store.state.nextTickAt == now + 2300)
     }
 }
+
+@Suite("Polling the original Arena's roster")
+struct RosterPollingTests {
+    @Test("the first poll fills the roster quietly; later polls announce who joined and who left")
+    func announcements() {
+        var store = ConsoleStore()
+        let ada = RosterEntry(agentId: agentId(1), slot: 1, name: "ada", color: "", persona: "contrarian", version: "", connectedAt: now)
+        let bob = RosterEntry(agentId: agentId(2), slot: 2, name: "bob", color: "", persona: "", version: "", connectedAt: now)
+        store.prepare(.rosterPolled([ada]))
+        #expect(store.state.chat.isEmpty)
+        store.prepare(.rosterPolled([ada, bob]))
+        store.prepare(.rosterPolled([bob]))
+        #expect(store.state.chat.entries.map { "\($0.author) \($0.text)" } == ["bob joined as an agent", "ada left"])
+    }
+}
