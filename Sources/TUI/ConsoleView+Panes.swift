@@ -149,13 +149,10 @@ extension ConsoleView {
         // The first row holds what fits after the head; the rest wraps under the time column.
         let headWidth = head.reduce(0) { $0 + $1.0.displayWidth }
         let indent = min(headWidth, 9)
-        let first = TextWrap.lines(body, width: max(1, width - headWidth)).first ?? ""
-        var rows: [[(String, Style)]] = [head + [(first, bodyStyle)]]
-        let rest = body.dropFirst(first.count).drop(while: \.isWhitespace)
-        if !rest.isEmpty {
-            for piece in TextWrap.lines(String(rest), width: max(1, width - indent)) {
-                rows.append([(String(repeating: " ", count: indent), bodyStyle), (piece, bodyStyle)])
-            }
+        let lines = wrapCache.lines(body, firstWidth: max(1, width - headWidth), restWidth: max(1, width - indent))
+        var rows: [[(String, Style)]] = [head + [(lines.first ?? "", bodyStyle)]]
+        for piece in lines.dropFirst() {
+            rows.append([(String(repeating: " ", count: indent), bodyStyle), (piece, bodyStyle)])
         }
         return rows
     }

@@ -7,6 +7,8 @@ public struct ConsoleView: Sendable {
     public var colorDepth: ColorDepth
     /// Local time for the clock column (the shell knows the time zone).
     public var utcOffsetSeconds: Int
+    /// Remembers wrapped messages between frames; rendering stays a function of the state.
+    let wrapCache = WrapCache()
 
     public init(theme: Theme, colorDepth: ColorDepth, utcOffsetSeconds: Int = 0) {
         self.theme = theme
