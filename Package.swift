@@ -45,12 +45,13 @@ let package = Package(
         .testTarget(name: "TUITests", dependencies: ["TUI", "Console", "ArenaProtocol"], exclude: ["__golden__"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "CCurl", "CWebsockets"]),
         // Slow suites: the real `mowai` binary on 127.0.0.1.
+        .target(name: "EndToEndSupport", path: "Tests/EndToEndSupport"),
         .testTarget(
             name: "ArenaEndToEndTests",
-            dependencies: ["WebSocketClient", "HTTPClient", "ArenaProtocol"]
+            dependencies: ["WebSocketClient", "HTTPClient", "ArenaProtocol", "EndToEndSupport"]
         ),
         // The real `mowai tui` in a real terminal emulator (tmux).
-        .testTarget(name: "ConsoleEndToEndTests", dependencies: ["WebSocketClient", "HTTPClient", "ArenaProtocol"]),
+        .testTarget(name: "ConsoleEndToEndTests", dependencies: ["WebSocketClient", "HTTPClient", "ArenaProtocol", "EndToEndSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import ArenaProtocol
 import HTTPClient
 import Testing
+import EndToEndSupport
 
 @Suite("HTTP API of the real arena")
 struct HTTPEndToEndTests {

@@ -1,4 +1,5 @@
 import HTTPClient
+import EndToEndSupport
 
 enum HTTPPost {
     /// POST /task; returns the status code.

@@ -1,5 +1,6 @@
 import ArenaProtocol
 import Testing
+import EndToEndSupport
 
 @Suite("Connecting to the real arena")
 struct HandshakeTests {

@@ -1,5 +1,6 @@
 import ArenaProtocol
 import Testing
+import EndToEndSupport
 
 @Suite("Limits of the real arena")
 struct LimitsTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EndToEndSupport
 
 /// The Node `ws` library is what the original Arena and its participants' tooling speak; setup installs
 /// Debian's node-ws for this test.

@@ -4,6 +4,7 @@ import HTTPClient
 import Testing
 #if canImport(Glibc)
 import Glibc
+import EndToEndSupport
 #endif
 
 /// Abuse at the socket level, with raw TCP: none of it may disturb the other clients.

@@ -1,5 +1,6 @@
 import ArenaProtocol
 import Testing
+import EndToEndSupport
 
 @Suite("Routing through the real arena")
 struct RoutingEndToEndTests {

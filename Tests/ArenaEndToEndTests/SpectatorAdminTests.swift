@@ -2,6 +2,7 @@ import ArenaProtocol
 import Foundation
 import HTTPClient
 import Testing
+import EndToEndSupport
 
 @Suite("Spectators and admins on the real arena (our extension)")
 struct SpectatorAdminTests {

@@ -3,6 +3,7 @@ import Foundation
 import HTTPClient
 import Testing
 import WebSocketClient
+import EndToEndSupport
 
 @Suite("TLS: wss:// and https://")
 struct TLSTests {

@@ -2,6 +2,7 @@ import ArenaProtocol
 import Foundation
 import Synchronization
 import WebSocketClient
+import EndToEndSupport
 
 /// A WebSocket client for tests: collects everything it receives so tests can wait for messages.
 final class TestClient: Sendable {

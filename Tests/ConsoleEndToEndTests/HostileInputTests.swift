@@ -1,11 +1,12 @@
 import ArenaProtocol
 import Testing
+import EndToEndSupport
 
 /// What remote agents send is text, never terminal control: escapes show as visible symbols.
 struct HostileInputTests {
     @Test func escapesFromAgentsAreDrawnHarmlessly() async throws {
         let arena = try ArenaProcess()
-        defer { arena.stop() }
+        defer { arena.terminate() }
         let terminal = try TmuxTerminal(columns: 100, rows: 30, mowai: ["tui", "--arena", arena.webSocketURL])
         defer { terminal.close() }
         try await terminal.waitFor("● connected", "· spectator ·")

@@ -1,11 +1,12 @@
 import ArenaProtocol
 import Testing
+import EndToEndSupport
 
 /// `mowai tui --arena … --admin` against a real `mowai arena`, with real agents, seen through tmux.
 struct SpectateAndAdministerTests {
     @Test func spectatesAndAdministersAnArena() async throws {
         let arena = try ArenaProcess(adminSecret: "s3cret")
-        defer { arena.stop() }
+        defer { arena.terminate() }
         let terminal = try TmuxTerminal(columns: 100, rows: 30, mowai: ["tui", "--arena", arena.webSocketURL, "--admin"],
                                         environment: ["MOWAI_ADMIN_SECRET": "s3cret"])
         defer { terminal.close() }

@@ -1,4 +1,5 @@
 import Foundation
+import EndToEndSupport
 
 /// The terminal emulator the console tests look through: a private tmux server (its own socket, so tests
 /// run in parallel) whose one window runs `mowai` under `sh`, which prints `EXIT=<status>` when it ends
@@ -23,7 +24,7 @@ final class TmuxTerminal: @unchecked Sendable {
         let sorted = variables.sorted { $0.key < $1.key }
         var command = ["env"] + sorted.filter { $0.value == nil }.flatMap { ["-u", $0.key] }
         command += sorted.compactMap { name, value in value.map { "\(name)=\($0)" } }
-        let program = ([MowaiBinary.path] + arguments).map(Self.shellQuoted).joined(separator: " ")
+        let program = ([ArenaProcess.executable.path] + arguments).map(Self.shellQuoted).joined(separator: " ")
         command += ["sh", "-c", "\(program); echo EXIT=$?; sleep 60"]
         try tmuxCommand(["new-session", "-d", "-s", Self.session, "-x", "\(columns)", "-y", "\(rows)"] + command)
         socketPath = try? format("#{socket_path}")

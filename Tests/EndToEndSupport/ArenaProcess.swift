@@ -1,26 +1,26 @@
 import Foundation
 import Synchronization
-import Testing
 
-/// The real `mowai arena` binary, started on 127.0.0.1 with a port the kernel picks.
-final class ArenaProcess: @unchecked Sendable {
+/// The real `mowai arena` binary, started on 127.0.0.1 with a port the kernel picks. Shared by the
+/// end-to-end suites of the arena and of the console.
+public final class ArenaProcess: @unchecked Sendable {
     let process = Process()
-    let port: Int
+    public let port: Int
     private let errors = Pipe()
     /// What the arena wrote to stderr so far.
-    let log = LogBuffer()
+    public let log = LogBuffer()
 
-    var webSocketURL: String { "ws://127.0.0.1:\(port)" }
-    var httpURL: String { "http://127.0.0.1:\(port)" }
+    public var webSocketURL: String { "ws://127.0.0.1:\(port)" }
+    public var httpURL: String { "http://127.0.0.1:\(port)" }
 
     /// The `mowai` executable next to the test bundle (override with MOWAI_BIN).
-    static var executable: URL {
+    public static var executable: URL {
         if let path = ProcessInfo.processInfo.environment["MOWAI_BIN"] { return URL(fileURLWithPath: path) }
         let here = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         return here.deletingLastPathComponent().appendingPathComponent("mowai")
     }
 
-    init(arguments: [String] = [], adminSecret: String? = nil, environment extra: [String: String] = [:]) throws {
+    public init(arguments: [String] = [], adminSecret: String? = nil, environment extra: [String: String] = [:]) throws {
         process.executableURL = Self.executable
         process.arguments = ["arena", "--host", "127.0.0.1", "--port", "0"] + arguments
         var environment = ProcessInfo.processInfo.environment
@@ -58,7 +58,8 @@ final class ArenaProcess: @unchecked Sendable {
     }
 
     /// Sends SIGTERM and waits for the exit status.
-    func terminate() -> Int32 {
+    @discardableResult
+    public func terminate() -> Int32 {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         return process.terminationStatus
@@ -73,13 +74,13 @@ final class ArenaProcess: @unchecked Sendable {
     }
 }
 
-struct ArenaTestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct ArenaTestError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// Polls `condition` until it holds or `seconds` pass; tests never sleep for a fixed time.
-func eventually(within seconds: Double = 5, _ condition: () async throws -> Bool) async throws -> Bool {
+public func eventually(within seconds: Double = 5, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return true }
@@ -88,6 +89,7 @@ func eventually(within seconds: Double = 5, _ condition: () async throws -> Bool
     return try await condition()
 }
 
-final class LogBuffer: Sendable {
-    let data = Mutex(Data())
+public final class LogBuffer: Sendable {
+    public let data = Mutex(Data())
+    public init() {}
 }
