@@ -28,7 +28,8 @@ let package = Package(
         .target(name: "WebSocketClient", dependencies: ["CWebsockets", "ArenaProtocol"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "ArenaBench", dependencies: ["ArenaProtocol"]),
-        .target(name: "Terminal", dependencies: ["TUI", "Console", "CNcursesw"]),
+        .target(name: "CTerminalSignals"),
+        .target(name: "Terminal", dependencies: ["TUI", "Console", "CNcursesw", "CTerminalSignals"]),
 
         .executableTarget(
             name: "mowai",

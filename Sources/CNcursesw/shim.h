@@ -5,6 +5,7 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <locale.h>
 #include <wchar.h>
+#include <stdio.h>
 #include <ncursesw/curses.h>
 
 // Globals and macros Swift 6 cannot import (not concurrency-safe, or function-like).
@@ -33,4 +34,13 @@ static inline int mowai_put_cell(int row, int column, const wchar_t *scalars, at
 }
 // glibc's display width of one code point: -1 for non-printable, 0 for combining, 2 for wide.
 static inline int mowai_wcwidth(unsigned int cp) { return wcwidth((wchar_t)cp); }
+
+/* initscr() exits the process on an unknown $TERM; newterm() returns NULL so we can say what to do. */
+static inline int mowai_start_screen(void) {
+    SCREEN *screen = newterm(NULL, stdout, stdin);
+    if (screen == NULL) return -1;
+    set_term(screen);
+    return 0;
+}
+
 #endif

@@ -56,14 +56,19 @@ extension State {
         var deadlines: [Int64] = notices.map(\.expiresAt)
         switch connection {
         case .waiting(let until, _, _): deadlines += [until, now + 1000]  // the countdown changes every second
-        case .connected: deadlines.append((now / Self.pingIntervalMs + 1) * Self.pingIntervalMs)
+        case .connected:
+            if let nextPingAt { deadlines.append(nextPingAt) }
+            if let pingSentAt { deadlines.append(pingSentAt + Self.pongTimeoutMs + 1) }
         case .connecting: break
         }
         return deadlines.min() ?? now + 60_000
     }
 
+    /// An arena that leaves a PING unanswered this long is taken for gone (a half-open connection after a
+    /// network drop never closes by itself).
+    static let pongTimeoutMs: Int64 = 15_000
+
     mutating func tick(_ time: Int64) -> [Effect] {
-        let previous = now
         now = max(now, time)
         notices.removeAll { $0.expiresAt <= now }
         var effects: [Effect] = []
@@ -71,9 +76,14 @@ extension State {
             connection = .connecting(attempt: attempt)
             effects.append(.connect)
         }
-        // One ping (and roster poll on the original) per interval while connected.
-        if case .connected = connection, now / Self.pingIntervalMs != previous / Self.pingIntervalMs {
-            pingSentAt = now
+        guard case .connected = connection else { return effects }
+        if let sent = pingSentAt, now - sent > Self.pongTimeoutMs {
+            notify(.warning, "The arena stopped answering; reconnecting")
+            return effects + disconnected(reason: "no answer for \(Self.pongTimeoutMs / 1000) s", at: now, jitter: 0.5)
+        }
+        if now >= nextPingAt ?? now {
+            nextPingAt = now + Self.pingIntervalMs
+            if pingSentAt == nil { pingSentAt = now }
             effects.append(.send(["type": "PING", "ts": .number(Double(now))]))
             if arenaKind == .original { effects.append(.pollRoster) }
         }
@@ -83,6 +93,9 @@ extension State {
     mutating func connected(at time: Int64) -> [Effect] {
         now = max(now, time)
         connection = .connected(since: now)
+        nextPingAt = now + Self.pingIntervalMs
+        pingSentAt = nil
+        isConnectionHealthy = false
         switch arenaKind {
         case .original:
             // The original sends nothing to sockets that are not agents: register as an observer.
@@ -96,19 +109,21 @@ extension State {
         }
     }
 
+    /// Waits before the next attempt: 1 s after the first failure, doubling to 30 s. A connection that
+    /// opened but never delivered a snapshot counts as a failure too, so a server that accepts and
+    /// drops at once is not hammered every second.
     mutating func disconnected(reason: String, at time: Int64, jitter: Double) -> [Effect] {
         now = max(now, time)
-        let attempt: Int
-        switch connection {
-        case .connecting(let current): attempt = current + 1
-        case .connected: attempt = 1
-        case .waiting(_, let current, _): attempt = current
-        }
+        failedAttempts = isConnectionHealthy ? 1 : failedAttempts + 1
+        isConnectionHealthy = false
+        latencyMs = nil
+        pingSentAt = nil
+        nextPingAt = nil
         for index in roster.indices where roster[index].isOnline {
             roster[index].activity = "unknown (disconnected)"
         }
-        let delay = ReconnectPolicy.delayMs(attempt: attempt, jitter: jitter)
-        connection = .waiting(until: now + delay, attempt: attempt, reason: reason)
+        let delay = ReconnectPolicy.delayMs(attempt: failedAttempts, jitter: jitter)
+        connection = .waiting(until: now + delay, attempt: failedAttempts + 1, reason: reason)
         return []
     }
 

@@ -16,8 +16,10 @@ extension State {
             return []
         case "ARENA_SNAPSHOT"?:
             arenaKind = .mowai
+            isConnectionHealthy = true
             applySnapshot(payload)
         case "ARENA_ACK"?:
+            isConnectionHealthy = true
             notify(.info, "Registered as an observer agent (the original Arena has no spectators)")
         case "AGENT_JOIN"?:
             if let entry = Self.rosterEntry(payload, agentId: message["agentId"]?.stringValue) { join(entry) }
@@ -124,7 +126,7 @@ extension State {
     // MARK: Conversation
 
     mutating func show(_ task: TaskInfo) {
-        guard seenMessageKeys.insert("task:\(task.taskId)").inserted else { return }
+        guard !taskHistory.contains(where: { $0.taskId == task.taskId }), seenTaskIds.insert(task.taskId).inserted else { return }
         self.task = task
         taskHistory.append(task)
         if taskHistory.count > 50 { taskHistory.removeFirst(taskHistory.count - 50) }
@@ -138,7 +140,11 @@ extension State {
         let payload = message["payload"]?.objectValue ?? [:]
         let key = "\(agentId):\(JavaScript.templateString(message["seq"])):\(JavaScript.templateString(message["ts"]))"
         guard seenMessageKeys.insert(key).inserted else { return }
-        if seenMessageKeys.count > 20_000 { seenMessageKeys.removeAll() }  // replays reach back 300 messages
+        // Replays reach back 300 messages: remembering the last 5 000 is plenty, and stays bounded.
+        seenMessageOrder.append(key)
+        if seenMessageOrder.count > 5000 {
+            seenMessageKeys.remove(seenMessageOrder.removeFirst())
+        }
 
         let at = message["ts"]?.numberValue.map { Int64($0.clamped(to: -1e15...1e15)) } ?? now
         let text = Sanitized.text(payload["content"]?.stringValue ?? "")
@@ -147,7 +153,8 @@ extension State {
         let kind: ChatLine.Kind
         let activity: String
         if message["type"] == .string("AGENT_RESPONSE") {
-            let duration = payload["durationMs"]?.numberValue ?? 0
+            // Any non-negative number passes the arenas' validation, 1e300 included: keep it displayable.
+            let duration = payload["durationMs"]?.numberValue.map { $0.clamped(to: 0...1e12) } ?? 0
             kind = .response(durationMs: duration)
             activity = "answered"
         } else {

@@ -28,6 +28,12 @@ extension State {
 
     var pageSize: Int { max(1, size.rows / 2) }
 
+    /// The first roster entry shown when `rows` lines are available: the list scrolls to keep the cursor
+    /// in view. The view draws from it and clicks are mapped through it.
+    public func firstVisibleRosterIndex(rows: Int) -> Int {
+        max(0, min(rosterCursor - rows + 1, roster.count - rows))
+    }
+
     private mutating func quit() -> [Effect] {
         isQuitting = true
         return [.quit]
@@ -62,9 +68,11 @@ extension State {
 
     mutating func click(row: Int, column: Int) -> [Effect] {
         let layout = Layout(size: size, showsConsoleGrid: showsConsoleGrid)
-        guard let roster = layout.roster, roster.contains(row: row, column: column) else { return [] }
-        // The roster lists one agent per line below its border.
-        let index = row - roster.top - 1
+        guard let rect = layout.roster, rect.contains(row: row, column: column) else { return [] }
+        // The roster lists one agent per line between its borders, scrolled to keep the cursor in view.
+        let line = row - rect.top - 1
+        guard line >= 0, line < rect.height - 2 else { return [] }
+        let index = firstVisibleRosterIndex(rows: rect.height - 2) + line
         focus = .roster
         openConsole(ofRosterIndex: index)
         return []

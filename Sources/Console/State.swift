@@ -56,8 +56,18 @@ public struct State: Equatable, Sendable {
     public var consoles: [String: BoundedLog<ChatLine>] = [:]
     public var task: TaskInfo?
     public var taskHistory: [TaskInfo] = []
-    /// Messages already shown, so replays after a reconnect (tasks, snapshot history) are not repeated.
+    /// Messages already shown, so replays after a reconnect (snapshot history) are not repeated; the
+    /// order lets the oldest be forgotten first.
     public var seenMessageKeys: Set<String> = []
+    public var seenMessageOrder: [String] = []
+    /// Every task ever shown (ids only), so replayed tasks never repeat.
+    public var seenTaskIds: Set<String> = []
+    /// When the next keepalive PING is due, and since when an answer is awaited.
+    public var nextPingAt: Int64?
+    /// The connection has delivered a snapshot or ACK: only then does a later drop restart the backoff.
+    public var isConnectionHealthy = false
+    /// Attempts that failed since the last healthy connection (the backoff's exponent).
+    public var failedAttempts = 0
 
     public var focus: Pane = .roster
     public var rosterCursor = 0

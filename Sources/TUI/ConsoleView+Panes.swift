@@ -17,8 +17,7 @@ extension ConsoleView {
             frame.put("no agents yet", row: rect.top + 1, column: rect.left + 2, style: style(theme.muted, dim: true), maxWidth: rect.width - 3)
             return
         }
-        // Keep the cursor in view.
-        let first = max(0, min(state.rosterCursor - rows + 1, state.roster.count - rows))
+        let first = state.firstVisibleRosterIndex(rows: rows)
         for (offset, agent) in state.roster.dropFirst(first).prefix(rows).enumerated() {
             let index = first + offset
             let row = rect.top + 1 + offset
@@ -109,6 +108,11 @@ extension ConsoleView {
         }
     }
 
+    /// An author's name, cut so that a 200-character name still leaves room for what it said.
+    func author(_ line: ChatLine, width: Int) -> String {
+        TextWrap.truncated(line.author, width: max(4, min(24, width / 3)))
+    }
+
     /// One chat line as screen rows of styled segments: "12:03:04 ada ▸ text…", continuation rows indented.
     func wrap(_ line: ChatLine, showsAuthor: Bool, state: State, width: Int) -> [[(String, Style)]] {
         let time = clock(line.at)
@@ -122,7 +126,7 @@ extension ConsoleView {
             body = line.text
             bodyStyle = style(theme.task)
         case .thought(let step):
-            if showsAuthor { head.append((line.author + " ", style(authorColor, bold: true))) }
+            if showsAuthor { head.append((author(line, width: width) + " ", style(authorColor, bold: true))) }
             // In an agent's console, which task a line belongs to (T1, T2… in the order tasks came).
             if !showsAuthor, let taskId = line.taskId, let index = state.taskHistory.firstIndex(where: { $0.taskId == taskId }) {
                 head.append(("T\(index + 1) ", style(theme.task, dim: true)))
@@ -131,9 +135,9 @@ extension ConsoleView {
             body = line.text
             bodyStyle = style(theme.text)
         case .response(let duration):
-            if showsAuthor { head.append((line.author + " ", style(authorColor, bold: true))) }
+            if showsAuthor { head.append((author(line, width: width) + " ", style(authorColor, bold: true))) }
             head.append(("✔ ", style(theme.response, bold: true)))
-            body = line.text + (duration > 0 ? "  (\(Int(duration / 1000)) s)" : "")
+            body = line.text + (duration >= 1000 && duration < 1e15 ? "  (\(Int(duration / 1000)) s)" : "")
             bodyStyle = style(theme.response)
         case .joined, .left:
             body = "\(line.author) \(line.text)"

@@ -1,4 +1,5 @@
 import CNcursesw
+import CTerminalSignals
 import TUI
 #if canImport(Glibc)
 import Glibc
@@ -39,7 +40,10 @@ public final class CursesScreen {
         if setlocale(LC_ALL, "") == nil || !String(cString: nl_langinfo(nl_item(CODESET))).uppercased().contains("UTF") {
             setlocale(LC_ALL, "C.UTF-8")
         }
-        guard initscr() != nil else { throw TerminalError.cannotStart("initscr failed") }
+        mowai_guard_terminal()
+        guard mowai_start_screen() == 0 else {
+            throw TerminalError.cannotStart("ncurses does not know the terminal type \(environment["TERM"] ?? "(unset)")")
+        }
         // raw: Ctrl-C arrives as a key, so quitting always goes through our cleanup.
         raw()
         noecho()
@@ -64,6 +68,11 @@ public final class CursesScreen {
 
     deinit { restore() }
 
+    /// Signals arrive as bytes on `fd`: "Q" for SIGTERM, SIGHUP and SIGINT, "W" for a resize.
+    public func watchSignals(writingTo fd: Int32) {
+        mowai_watch_signals(fd)
+    }
+
     /// Gives the terminal back as it was. Safe to call more than once.
     public func restore() {
         guard isActive else { return }
@@ -83,10 +92,11 @@ public final class CursesScreen {
         let runs = FrameDiff.changes(from: previous, to: frame)
         for run in runs {
             var column = run.column
-            for cell in run.cells {
+            for (index, cell) in run.cells.enumerated() {
                 defer { column += 1 }
                 if cell.isContinuation { continue }
-                put(cell, row: run.row, column: column)
+                let frameWidth = index + 1 < run.cells.count && run.cells[index + 1].isContinuation ? 2 : 1
+                put(cell, row: run.row, column: column, frameWidth: frameWidth)
             }
         }
         previous = frame
@@ -99,9 +109,14 @@ public final class CursesScreen {
         clear()
     }
 
-    private func put(_ cell: Cell, row: Int, column: Int) {
+    private func put(_ cell: Cell, row: Int, column: Int, frameWidth: Int) {
         var scalars = cell.grapheme.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
         if scalars.isEmpty { scalars = [32] }
+        // Where the terminal's width table (glibc's, through ncurses) disagrees with the frame's, the
+        // two would drift apart along the row: draw a replacement of the frame's width instead.
+        if let first = cell.grapheme.unicodeScalars.first, Int(mowai_wcwidth(first.value)) != frameWidth {
+            scalars = frameWidth == 2 ? [0x3000] : [0xFFFD]  // U+3000 is a wide blank
+        }
         scalars.append(0)
         let style = cell.style
         var attributes = mowai_a_normal()

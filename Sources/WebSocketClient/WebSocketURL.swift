@@ -48,9 +48,11 @@ public struct WebSocketURL: Sendable, Equatable, CustomStringConvertible {
         return "\(isSecure ? "wss" : "ws")://\(shownHost):\(port)\(path == "/" ? "" : path)"
     }
 
-    /// The matching HTTP base URL (for the arena's HTTP API on the same port).
+    /// The matching HTTP base URL (for the arena's HTTP API on the same port), keeping a path prefix
+    /// such as /arena for arenas behind a reverse proxy.
     public var httpBase: String {
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "\(isSecure ? "https" : "http")://\(shownHost):\(port)"
+        let prefix = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+        return "\(isSecure ? "https" : "http")://\(shownHost):\(port)\(prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix)"
     }
 }

@@ -27,34 +27,41 @@ final class ConsoleRunner {
     func run() throws {
         let screen = try CursesScreen(environment: ProcessInfo.processInfo.environment)
         defer { screen.restore() }
-        let signals = SignalPipe.install([SIGTERM, SIGHUP, SIGINT])
+        let signals = SignalPipe()
+        screen.watchSignals(writingTo: signals.writeFD)
         let view = ConsoleView(theme: theme, colorDepth: screen.colorDepth,
                                utcOffsetSeconds: TimeZone.current.secondsFromGMT())
 
         apply(.resize(columns: screen.size.columns, rows: screen.size.rows))
         apply(.tick(now: EffectRunner.nowMs()))
+        var lastDrawnState = state
         for (level, text) in startupNotices { apply(.notice(level, text)) }
         effects.run([.connect])
 
-        var lastRender: Int64 = 0
+        // Frame pacing runs on the monotonic clock: a wall clock stepped back must not freeze the screen.
+        var lastRender = Self.monotonicMs() - 1000
         var needsRender = true
-        var nextTick = state.nextTickAt
         while !state.isQuitting {
-            let now = EffectRunner.nowMs()
+            let now = Self.monotonicMs()
             if needsRender && now - lastRender >= 16 {
                 screen.draw(view.render(state))
                 lastRender = now
                 needsRender = false
             }
             let renderWait = needsRender ? max(1, 16 - (now - lastRender)) : Int64.max
-            let timeout = Int32(clamping: min(max(0, nextTick - now), renderWait))
+            let untilTick = state.nextTickAt - EffectRunner.nowMs()
+            let timeout = Int32(clamping: max(0, min(untilTick, renderWait, 60_000)))
 
             var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: inbox.wakeReadFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: signals.readFD, events: Int16(POLLIN), revents: 0)]
-            _ = poll(&fds, nfds_t(fds.count), timeout)  // EINTR (SIGWINCH) just means: look again
+            _ = poll(&fds, nfds_t(fds.count), timeout)
 
-            if signals.drain() { apply(.key(.controlC)) }
+            // Every action sees the current time (a notice's lifetime starts now, not at the last tick).
+            apply(.tick(now: EffectRunner.nowMs()))
+            let (quit, resized) = signals.drain()
+            if quit { apply(.key(.controlC)) }
+            if resized { needsRender = true }
             for input in screen.readInput() {
                 switch input {
                 case .resize:
@@ -70,12 +77,9 @@ final class ConsoleRunner {
             let queued = inbox.drain()
             for action in queued { apply(action) }
             if !queued.isEmpty { needsRender = true }
-            if EffectRunner.nowMs() >= nextTick {
-                apply(.tick(now: EffectRunner.nowMs()))
-                needsRender = true
-            }
-            // Sleep until something is due (no polling loop: an idle console wakes every 5 s to ping).
-            nextTick = state.nextTickAt
+            // The tick may have moved a countdown or expired a notice: redraw if the screen would change.
+            if state != lastDrawnState { needsRender = true }
+            lastDrawnState = state
         }
         effects.run([.quit])
     }
@@ -85,33 +89,38 @@ final class ConsoleRunner {
     }
 }
 
-/// Signals become bytes on a pipe the event loop polls: the handler itself does nothing else.
+/// The pipe that signal handlers write to (see `CursesScreen.watchSignals`).
 struct SignalPipe {
     let readFD: Int32
+    let writeFD: Int32
 
-    nonisolated(unsafe) private static var writeFD: Int32 = -1
-
-    static func install(_ numbers: [Int32]) -> SignalPipe {
+    init() {
         var fds: [Int32] = [-1, -1]
         pipe(&fds)
         for fd in fds { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        readFD = fds[0]
         writeFD = fds[1]
-        for number in numbers {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { _ in
-                var byte: UInt8 = 1
-                _ = write(SignalPipe.writeFD, &byte, 1)
-            }
-            sigaction(number, &action, nil)
-        }
-        return SignalPipe(readFD: fds[0])
     }
 
-    /// True if a signal arrived since the last call.
-    func drain() -> Bool {
+    /// Whether a quit signal (SIGTERM, SIGHUP, SIGINT) or a resize arrived since the last call.
+    func drain() -> (quit: Bool, resized: Bool) {
         var buffer = [UInt8](repeating: 0, count: 16)
-        var any = false
-        while read(readFD, &buffer, buffer.count) > 0 { any = true }
-        return any
+        var quit = false, resized = false
+        while true {
+            let count = read(readFD, &buffer, buffer.count)
+            if count <= 0 { break }
+            for byte in buffer.prefix(count) {
+                if byte == UInt8(ascii: "W") { resized = true } else { quit = true }
+            }
+        }
+        return (quit, resized)
+    }
+}
+
+extension ConsoleRunner {
+    static func monotonicMs() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 }

@@ -131,3 +131,19 @@ struct LayoutTests {
         store.send(.click(row: 0, column: 2))
     }
 }
+
+@Suite("Clicks on a scrolled roster")
+struct ScrolledRosterClickTests {
+    @Test("a click opens the agent drawn on that line, not the one at that index from the top")
+    func scrolledClick() {
+        var store = ConsoleStore()
+        store.prepare(.arena(snapshot(agents: (0..<30).map { entry("agent-\($0)", slot: $0) }), at: now))
+        for _ in 0..<25 { store.prepare(.key(.down)) }
+        // 80×24: the roster has 17 lines inside its borders (rows 4…20); the cursor (25) is the last shown.
+        #expect(store.state.firstVisibleRosterIndex(rows: 17) == 9)
+        store.prepare(.click(row: 4, column: 3))
+        #expect(store.state.selectedAgentId == agentId(9))
+        store.prepare(.key(.tab)); store.prepare(.key(.tab))
+        store.send(.click(row: 21, column: 3))  // the bottom border: nothing
+    }
+}

@@ -9,6 +9,7 @@ struct ConnectionTests {
         var store = ConsoleStore()
         store.send(.connected(at: now), effects: [.send(["type": "SPECTATE", "ts": .number(Double(now)), "payload": ["history": 300]])]) {
             $0.connection = .connected(since: now)
+            $0.nextPingAt = now + 5000
         }
         let task: JSONValue = ["taskId": .string(taskId), "description": "Plan a picnic", "issuedAt": .number(Double(now))]
         store.prepare(.arena(snapshot(agents: [entry("ada", slot: 0), entry("bob", slot: 1)], tasks: [task],
@@ -21,25 +22,59 @@ struct ConnectionTests {
         #expect(store.state.roster[0].activity == "thinking (step 1)")
     }
 
-    @Test("a lost connection waits 1 s, 2 s, 4 s… (±20 % jitter) and then reconnects")
+    @Test("a lost connection waits 1 s, 2 s, 4 s… (±20 % jitter, at most 30 s) and then reconnects")
     func backoff() {
         var store = ConsoleStore()
         store.prepare(.connected(at: now))
         store.send(.disconnected(reason: "arena closed", at: now, jitter: 0.5)) {
-            $0.connection = .waiting(until: now + 1000, attempt: 1, reason: "arena closed")
+            $0.connection = .waiting(until: now + 1000, attempt: 2, reason: "arena closed")
+            $0.failedAttempts = 1
+            $0.nextPingAt = nil
         }
         store.send(.tick(now: now + 999)) { $0.now = now + 999 }
         store.send(.tick(now: now + 1000), effects: [.connect]) {
             $0.now = now + 1000
-            $0.connection = .connecting(attempt: 1)
+            $0.connection = .connecting(attempt: 2)
         }
         store.send(.disconnected(reason: "refused", at: now + 1100, jitter: 0.5)) {
             $0.now = now + 1100
-            $0.connection = .waiting(until: now + 1100 + 2000, attempt: 2, reason: "refused")
+            $0.connection = .waiting(until: now + 1100 + 2000, attempt: 3, reason: "refused")
+            $0.failedAttempts = 2
         }
         #expect(ReconnectPolicy.delayMs(attempt: 3, jitter: 0) == 3200)
-        #expect(ReconnectPolicy.delayMs(attempt: 10, jitter: 1) == 36_000)
-        #expect(ReconnectPolicy.delayMs(attempt: 10, jitter: 0.5) == 30_000)
+        #expect(ReconnectPolicy.delayMs(attempt: 10, jitter: 1) == 30_000)
+        #expect(ReconnectPolicy.delayMs(attempt: 10, jitter: 0) == 24_000)
+    }
+
+    @Test("only a connection that delivered its snapshot restarts the backoff at 1 s")
+    func backoffResetsWhenHealthy() {
+        var store = ConsoleStore()
+        for _ in 0..<3 {
+            store.prepare(.connected(at: store.state.now))
+            store.prepare(.disconnected(reason: "dropped at once", at: store.state.now, jitter: 0.5))
+        }
+        #expect(store.state.failedAttempts == 3)
+        store.prepare(.connected(at: store.state.now))
+        store.prepare(.arena(snapshot(agents: []), at: store.state.now))
+        store.prepare(.disconnected(reason: "later", at: store.state.now, jitter: 0.5))
+        #expect(store.state.failedAttempts == 1)
+        guard case .waiting(let until, _, _) = store.state.connection else { Issue.record("not waiting"); return }
+        #expect(until - store.state.now == 1000)
+    }
+
+    @Test("an arena that stops answering PINGs for 15 s is dropped and reconnected")
+    func deadArena() {
+        var store = ConsoleStore()
+        store.prepare(.connected(at: now))
+        store.prepare(.arena(snapshot(agents: []), at: now))
+        #expect(store.prepare(.tick(now: now + 5000)).count == 1)
+        store.prepare(.tick(now: now + 10_000))
+        store.prepare(.tick(now: now + 20_000))
+        #expect(store.state.connection == .connected(since: now))
+        store.prepare(.tick(now: now + 20_001))
+        guard case .waiting(_, _, let reason) = store.state.connection else { Issue.record("still connected"); return }
+        #expect(reason == "no answer for 15 s")
+        #expect(store.state.notices.last?.text == "The arena stopped answering; reconnecting")
     }
 
     @Test("replays after a reconnect (tasks, snapshot history) are not shown twice")
@@ -95,6 +130,7 @@ struct ConnectionTests {
         store.send(.tick(now: now + 5000), effects: [.send(["type": "PING", "ts": .number(Double(now + 5000))])]) {
             $0.now = now + 5000
             $0.pingSentAt = now + 5000
+            $0.nextPingAt = now + 10_000
         }
     }
 }
@@ -155,13 +191,13 @@ struct LatencyTests {
 
 @Suite("Sleeping between ticks")
 struct NextTickTests {
-    @Test("connected: the next keepalive boundary; waiting: every second for the countdown; notices: their expiry")
+    @Test("connected: the next keepalive PING; waiting: every second for the countdown; notices: their expiry")
     func deadlines() {
         var store = ConsoleStore()
         store.prepare(.connected(at: now + 1200))
-        #expect(store.state.nextTickAt == now + 5000)
+        #expect(store.state.nextTickAt == now + 6200, "a PING 5 s after connecting")
         store.prepare(.notice(.info, "hello"))
-        #expect(store.state.nextTickAt == now + 5000)
+        #expect(store.state.nextTickAt == now + 6200)
         store.prepare(.disconnected(reason: "gone", at: now + 1300, jitter: 0.5))
         #expect(store.state.nextTickAt == now + 2300)
     }
@@ -179,5 +215,28 @@ struct RosterPollingTests {
         store.prepare(.rosterPolled([ada, bob]))
         store.prepare(.rosterPolled([bob]))
         #expect(store.state.chat.entries.map { "\($0.author) \($0.text)" } == ["bob joined as an agent", "ada left"])
+    }
+}
+
+@Suite("Hostile numbers and long sessions")
+struct RobustnessTests {
+    @Test("a response claiming 1e300 ms is shown, not a crash")
+    func hugeDuration() {
+        var store = ConsoleStore()
+        store.prepare(.arena(["type": "AGENT_RESPONSE", "agentId": .string(agentId(0)), "seq": 1, "ts": .number(Double(now)),
+                              "payload": ["taskId": .string(taskId), "content": "done", "durationMs": 1e300]], at: now))
+        #expect(store.state.chat.last?.kind == .response(durationMs: 1e12))
+    }
+
+    @Test("after thousands of messages, a reconnect still does not repeat a replayed task")
+    func taskDedupeOutlivesMessageKeys() {
+        var store = ConsoleStore()
+        let task: JSONValue = ["taskId": .string(taskId), "description": "Plan", "issuedAt": .number(Double(now))]
+        store.prepare(.arena(snapshot(agents: [entry("ada", slot: 0)], tasks: [task]), at: now))
+        for seq in 1...6000 { store.prepare(.arena(thought("t\(seq)", from: 0, seq: seq), at: now)) }
+        store.prepare(.arena(snapshot(agents: [entry("ada", slot: 0)], tasks: [task]), at: now))
+        #expect(store.state.taskHistory.count == 1)
+        #expect(store.state.chat.entries.filter { $0.kind == .task }.count <= 1)
+        #expect(store.state.seenMessageKeys.count <= 5000)
     }
 }
