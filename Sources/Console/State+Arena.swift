@@ -115,12 +115,29 @@ extension State {
         }
     }
 
+    /// Agents who left stay listed (their consoles readable) up to this many; the oldest go first, so an
+    /// arena cycling through endless agent ids cannot grow the console without bound.
+    static let offlineRowLimit = 200
+
     mutating func leave(agentId: String, reason: String?) {
         guard let index = roster.firstIndex(where: { $0.agentId == agentId }), roster[index].isOnline else { return }
         roster[index].isOnline = false
         roster[index].activity = "left"
+        defer { forgetOldestOfflineAgents() }
         let why = reason.map { " (\(Sanitized.text($0)))" } ?? ""
         append(ChatLine(at: now, kind: .left, agentId: agentId, author: roster[index].name, text: "left\(why)"))
+    }
+
+    mutating func forgetOldestOfflineAgents() {
+        let offline = roster.filter { !$0.isOnline }
+        guard offline.count > Self.offlineRowLimit else { return }
+        let forgotten = Set(offline.sorted { ($0.lastActivity ?? 0) < ($1.lastActivity ?? 0) }
+            .prefix(offline.count - Self.offlineRowLimit).map(\.agentId))
+        let selected = selectedAgentId
+        roster.removeAll { forgotten.contains($0.agentId) }
+        for agentId in forgotten { consoles[agentId] = nil }
+        if let selected, forgotten.contains(selected) { selectedAgentId = nil }
+        rosterCursor = min(rosterCursor, max(0, roster.count - 1))
     }
 
     // MARK: Conversation

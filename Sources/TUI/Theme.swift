@@ -17,13 +17,17 @@ public struct Theme: Equatable, Sendable {
         "input", "task", "response", "system", "success", "warning", "error",
     ]
 
-    /// `dark`, built in so the console always has a theme (themes/dark.json holds the same; a test checks).
-    public static let dark = Theme(name: "dark", colors: [
-        "text": "#d0d0d0", "muted": "#808080", "border": "#4e4e4e", "focus": "#5fafff", "title": "#87afd7",
-        "banner": "#ffd75f", "bannerBackground": "#262626", "status": "#bcbcbc", "statusBackground": "#303030",
-        "input": "#ffffff", "task": "#ffd75f", "response": "#87d787", "system": "#8a8a8a",
-        "success": "#5fd75f", "warning": "#ffaf00", "error": "#ff5f5f",
-    ])!
+    /// The four themes of `themes/`, built in so an installed binary has them without the files
+    /// (a test checks they equal the files). A file of the same name, found first, wins.
+    public static let builtIn: [String: Theme] = Dictionary(uniqueKeysWithValues: [
+        ("dark", ["text": "#d0d0d0", "muted": "#808080", "border": "#4e4e4e", "focus": "#5fafff", "title": "#87afd7", "banner": "#ffd75f", "bannerBackground": "#262626", "status": "#bcbcbc", "statusBackground": "#303030", "input": "#ffffff", "task": "#ffd75f", "response": "#87d787", "system": "#8a8a8a", "success": "#5fd75f", "warning": "#ffaf00", "error": "#ff5f5f"]),
+        ("light", ["text": "#1c1c1c", "muted": "#6c6c6c", "border": "#a8a8a8", "focus": "#005fd7", "title": "#005f87", "banner": "#5f3700", "bannerBackground": "#ffd7af", "status": "#262626", "statusBackground": "#d0d0d0", "input": "#000000", "task": "#875f00", "response": "#005f00", "system": "#6c6c6c", "success": "#008700", "warning": "#af5f00", "error": "#d70000"]),
+        ("high-contrast", ["text": "#ffffff", "muted": "#d0d0d0", "border": "#ffffff", "focus": "#ffff00", "title": "#00ffff", "banner": "#000000", "bannerBackground": "#ffff00", "status": "#000000", "statusBackground": "#ffffff", "input": "#ffffff", "task": "#ffff00", "response": "#00ff00", "system": "#d0d0d0", "success": "#00ff00", "warning": "#ffff00", "error": "#ff0000"]),
+        ("monochrome", ["text": "default", "muted": "default", "border": "default", "focus": "default", "title": "default", "banner": "default", "bannerBackground": "default", "status": "default", "statusBackground": "default", "input": "default", "task": "default", "response": "default", "system": "default", "success": "default", "warning": "default", "error": "default"]),
+    ].compactMap { name, colors in Theme(name: name, colors: colors).map { (name, $0) } })
+
+    /// The default: `dark`.
+    public static let dark = builtIn["dark"] ?? Theme(resolvedDefault: ())
 
     /// A theme from role → colour text; nil if any role is missing or not a colour.
     init?(name: String, colors: [String: String]) {
@@ -33,6 +37,11 @@ public struct Theme: Equatable, Sendable {
             resolved[key] = color
         }
         self.init(name: name, resolved: resolved)
+    }
+
+    /// Every role the terminal's default colour; only reached if the built-in table were broken.
+    private init(resolvedDefault: Void) {
+        self.init(name: "dark", resolved: [:])
     }
 
     private init(name: String, resolved colors: [String: Color]) {

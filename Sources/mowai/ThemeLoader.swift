@@ -10,11 +10,11 @@ enum ThemeLoader {
             path = nameOrPath
         } else if let found = themeDirectories().map({ "\($0)/\(nameOrPath).json" }).first(where: exists) {
             path = found
-        } else if nameOrPath == "dark" {
-            return (.dark, nil)  // built in
+        } else if let builtIn = Theme.builtIn[nameOrPath] {
+            return (builtIn, nil)
         } else {
-            let known = availableThemes().joined(separator: ", ")
-            return (.dark, "no theme named \(nameOrPath) (known: \(known.isEmpty ? "dark" : known)) — using dark")
+            let known = Set(availableThemes()).union(Theme.builtIn.keys).sorted().joined(separator: ", ")
+            return (.dark, "no theme named \(nameOrPath) (known: \(known)) — using dark")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             return (.dark, "cannot read the theme file \(path) — using dark")

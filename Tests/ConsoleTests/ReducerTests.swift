@@ -240,3 +240,19 @@ struct RobustnessTests {
         #expect(store.state.seenMessageKeys.count <= 5000)
     }
 }
+
+@Suite("Bounded roster")
+struct BoundedRosterTests {
+    @Test("agents who left are kept up to a limit, their consoles with them")
+    func offlineRowsCapped() {
+        var store = ConsoleStore()
+        for slot in 0..<260 {
+            store.prepare(.arena(["type": "AGENT_JOIN", "agentId": .string(agentId(slot)), "payload": entry("a\(slot)", slot: slot)], at: now))
+            store.prepare(.arena(thought("hi", from: slot, seq: 1), at: now))
+            store.prepare(.arena(["type": "AGENT_DISCONNECT", "agentId": .string(agentId(slot)), "payload": ["name": "x", "slot": 0]], at: now))
+        }
+        #expect(store.state.roster.count == 200)
+        #expect(store.state.consoles.count == 200)
+        #expect(store.state.roster.first?.name == "a60")
+    }
+}
