@@ -128,6 +128,12 @@ extension State {
         append(ChatLine(at: now, kind: .left, agentId: agentId, author: roster[index].name, text: "left\(why)"))
     }
 
+    /// Someone reading back in a pane keeps seeing the same messages while new ones arrive below.
+    mutating func keepScrolledPosition(of pane: Pane, lines: Int) {
+        guard let back = scrollback[pane], back > 0 else { return }
+        scrollback[pane] = min(back + 1, max(0, lines - 1))
+    }
+
     mutating func forgetOldestOfflineAgents() {
         let offline = roster.filter { !$0.isOnline }
         guard offline.count > Self.offlineRowLimit else { return }
@@ -186,10 +192,12 @@ extension State {
         let line = ChatLine(at: at, kind: kind, agentId: agentId, author: author, text: text, taskId: taskId)
         append(line)
         consoles[agentId, default: BoundedLog(capacity: options.consoleCapacity)].append(line)
+        if agentId == selectedAgentId { keepScrolledPosition(of: .console, lines: selectedConsole.visible.count) }
     }
 
     mutating func append(_ line: ChatLine) {
         chat.append(line)
+        keepScrolledPosition(of: .chat, lines: chat.visible.count)
     }
 
     // MARK: Decoding

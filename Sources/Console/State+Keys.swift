@@ -46,7 +46,7 @@ extension State {
             guard !roster.isEmpty else { return }
             rosterCursor = min(max(0, rosterCursor + delta), roster.count - 1)
         case .chat, .console:
-            let lines = focus == .chat ? chat.count : selectedConsole.count
+            let lines = focus == .chat ? chat.visible.count : selectedConsole.visible.count
             let current = scrollback[focus] ?? 0
             let next = Int(min(max(0, Int64(current) - Int64(delta)), Int64(max(0, lines - 1))))
             scrollback[focus] = next

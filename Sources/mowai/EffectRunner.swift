@@ -19,6 +19,7 @@ final class EffectRunner: Sendable {
     private let inbox: ActionInbox
     private let hub: WebSocketHub
     private let current = ConnectionSlot()
+    private let polls = PollCounter()
 
     init(target: Target, inbox: ActionInbox) throws {
         self.target = target
@@ -122,13 +123,26 @@ final class EffectRunner: Sendable {
         }
     }
 
+    /// `GET /agents`. Polls can overlap (each waits up to 10 s); a reply older than one already
+    /// delivered is dropped, so the roster never steps back in time. Entries that do not decode are
+    /// skipped, not the whole list.
     private func pollRoster() {
         let url = target.url.httpBase + "/agents"
-        let (inbox, caFile) = (inbox, target.certificateAuthorityFile)
+        let (inbox, caFile, polls) = (inbox, target.certificateAuthorityFile, polls)
+        let number = polls.value.withLock { state -> Int in
+            state.issued += 1
+            return state.issued
+        }
         Task.detached {
             guard let result = try? await HTTPClient.request("GET", url, certificateAuthorityFile: caFile), result.status == 200,
-                  let entries = try? JSONCodec.decode([RosterEntry].self, from: result.body) else { return }
-            inbox.post(.rosterPolled(entries))
+                  let list = (try? JSONCodec.decodeObject(result.body))?.arrayValue else { return }
+            let entries = list.compactMap { try? JSONCodec.decode(RosterEntry.self, from: JSONCodec.encode($0)) }
+            let isNewest = polls.value.withLock { state -> Bool in
+                guard number > state.delivered else { return false }
+                state.delivered = number
+                return true
+            }
+            if isNewest { inbox.post(.rosterPolled(entries)) }
         }
     }
 }
@@ -136,4 +150,9 @@ final class EffectRunner: Sendable {
 /// The connection attempt in progress or open, shared with the tasks that read it.
 final class ConnectionSlot: Sendable {
     let value = Mutex<(generation: Int, connection: WebSocketConnection?)>((0, nil))
+}
+
+/// Which roster poll was issued last, and which reply was delivered last.
+final class PollCounter: Sendable {
+    let value = Mutex<(issued: Int, delivered: Int)>((0, 0))
 }

@@ -147,3 +147,21 @@ struct ScrolledRosterClickTests {
         store.send(.click(row: 21, column: 3))  // the bottom border: nothing
     }
 }
+
+@Suite("Reading back while the chat moves")
+struct ScrollAnchorTests {
+    @Test("scrolled back, new messages do not move what is shown; at the bottom, the view follows")
+    func anchored() {
+        var store = ConsoleStore()
+        store.prepare(.arena(snapshot(agents: [entry("ada", slot: 0)]), at: now))
+        for seq in 1...10 { store.prepare(.arena(thought("line \(seq)", from: 0, seq: seq), at: now)) }
+        store.prepare(.key(.tab))
+        store.prepare(.key(.up)); store.prepare(.key(.up))
+        #expect(store.state.scrollback[.chat] == 2)
+        store.prepare(.arena(thought("line 11", from: 0, seq: 11), at: now))
+        #expect(store.state.scrollback[.chat] == 3, "still ending at line 8")
+        store.prepare(.key(.end))
+        store.prepare(.arena(thought("line 12", from: 0, seq: 12), at: now))
+        #expect(store.state.scrollback[.chat] == 0)
+    }
+}
