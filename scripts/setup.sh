@@ -34,3 +34,6 @@ if ! command -v swift >/dev/null 2>&1; then
   exit 1
 fi
 echo "setup: system packages ready"
+
+# The default model (SmolLM2-135M-Instruct Q4_1) into ./models, or $MOWAI_MODELS.
+"$(dirname "$0")/fetch-model.sh"
