@@ -35,5 +35,12 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 echo "setup: system packages ready"
 
+# The independent reference the inference tests compare against: the gguf package (llama.cpp's own
+# Python reader) with numpy, from PyPI.
+if ! python3 -c "import gguf.quants, numpy" 2>/dev/null; then
+  echo "setup: installing the gguf and numpy Python packages (test reference)"
+  python3 -m pip install --quiet "gguf==0.19.0" numpy
+fi
+
 # The default model (SmolLM2-135M-Instruct Q4_1) into ./models, or $MOWAI_MODELS.
 "$(dirname "$0")/fetch-model.sh"
