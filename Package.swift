@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "ArenaRelayTests", dependencies: ["ArenaRelay", "ArenaProtocol"]),
         .testTarget(name: "ArenaServerTests", dependencies: ["ArenaServer"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "ArenaProtocol"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "ArenaProtocol"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Console", "ArenaProtocol"], exclude: ["__golden__"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "CCurl", "CWebsockets"]),
         // Slow suites: the real `mowai` binary on 127.0.0.1.
