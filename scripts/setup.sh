@@ -35,11 +35,11 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 echo "setup: system packages ready"
 
-# The independent reference the inference tests compare against: the gguf package (llama.cpp's own
-# Python reader) with numpy, from PyPI.
-if ! python3 -c "import gguf.quants, numpy" 2>/dev/null; then
-  echo "setup: installing the gguf and numpy Python packages (test reference)"
-  python3 -m pip install --quiet "gguf==0.19.0" numpy
+# The independent references the inference tests compare against, from PyPI: the gguf package
+# (llama.cpp's own Python reader) with numpy, and Hugging Face's tokenizers.
+if ! python3 -c "import gguf.quants, numpy, tokenizers" 2>/dev/null; then
+  echo "setup: installing the gguf, numpy and tokenizers Python packages (test references)"
+  python3 -m pip install --quiet "gguf==0.19.0" numpy "tokenizers==0.23.3"
 fi
 
 # The default model (SmolLM2-135M-Instruct Q4_1) into ./models, or $MOWAI_MODELS.

@@ -1,0 +1,73 @@
+import Foundation
+@testable import Inference
+import Testing
+
+/// The tokenizer against Hugging Face's `tokenizers` built from the same GGUF (Tests/Interop/tokenize_reference.py).
+@Suite("Byte-level BPE tokenizer")
+struct TokenizerTests {
+    static let samples = [
+        "Hello world", "Hello, world!", "  two  spaces", "trailing space ", "\n\nnew lines\n", "tabs\tand\t\ttabs",
+        "It's they're we've I'm you'll he'd", "DON'T SHOUT", "12345 3.14 -7 1,000,000", "version 0.1.0",
+        "日本語のテキスト", "混合 text 和 中文", "emoji 😀👍🏽 and 🇫🇷 flags", "café naïve résumé", "e\u{301}",
+        "func f() -> Int { return 42 }\n    // comment", "snake_case camelCase kebab-case", "a\r\nb",
+        "<|im_start|>system\nYou are helpful.<|im_end|>\n<|im_start|>user\nHi!<|im_end|>\n<|im_start|>assistant\n",
+        "<|endoftext|>", "<|im_start", "x<|im_end|>y", "    indented", "!!! ??? ...", "\u{00A0}nbsp", "",
+    ]
+
+    static var hasReference: Bool {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import gguf, tokenizers"]
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0 && DefaultModel.isPresent
+    }
+
+    static func reference(_ texts: [String]) throws -> [[Int32]] {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Interop/tokenize_reference.py")
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", script.path, DefaultModel.path]
+        let input = Pipe(), output = Pipe()
+        python.standardInput = input
+        python.standardOutput = output
+        try python.run()
+        input.fileHandleForWriting.write(try JSONEncoder().encode(texts))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        python.waitUntilExit()
+        return try JSONDecoder().decode([[Int32]].self, from: data)
+    }
+
+    @Test("ids match the reference for spaces, newlines, digits, CJK, emoji, code and special tokens",
+          .enabled(if: hasReference, "needs the default model and python3 with gguf and tokenizers (make setup)"))
+    func matchesReference() throws {
+        let tokenizer = try BPETokenizer(gguf: try GGUFModelFile(path: DefaultModel.path).gguf)
+        let expected = try Self.reference(Self.samples)
+        for (text, ids) in zip(Self.samples, expected) {
+            #expect(tokenizer.encode(text) == ids, "\(text.debugDescription)")
+        }
+    }
+
+    @Test("decoding gives the text back, byte for byte, and special tokens as written",
+          .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
+    func roundTrip() throws {
+        let tokenizer = try BPETokenizer(gguf: try GGUFModelFile(path: DefaultModel.path).gguf)
+        for text in Self.samples {
+            #expect(tokenizer.decode(tokenizer.encode(text)) == text, "\(text.debugDescription)")
+        }
+        #expect(tokenizer.encode("<|im_start|>") == [1])
+        #expect(tokenizer.encode("<|im_start|>", parseSpecial: false).count > 1)
+        #expect(tokenizer.addsBOS == false)
+        #expect(tokenizer.eosToken == 2)
+    }
+
+    @Test("the pre-tokenizer splits as GPT-2's pattern does, and SmolLM2 splits every digit")
+    func pieces() {
+        #expect(PreTokenizer.gpt2.pieces("Hello  world's 42\n\n x") == ["Hello", " ", " world", "'s", " 42", "\n\n", " x"])
+        #expect(PreTokenizer.smollm.pieces("Hello 42") == ["Hello", " ", "4", "2"])
+        #expect(PreTokenizer.gpt2.pieces("end  ") == ["end", "  "])
+    }
+}
