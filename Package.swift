@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "mowai",
             dependencies: [
-                "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay",
+                "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay", "Inference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "ArenaRelayTests", dependencies: ["ArenaRelay", "ArenaProtocol"]),
         .testTarget(name: "ArenaServerTests", dependencies: ["ArenaServer"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "ArenaProtocol"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "ArenaProtocol"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "ArenaProtocol", "EndToEndSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Console", "ArenaProtocol"], exclude: ["__golden__"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "CCurl", "CWebsockets"]),
         // Slow suites: the real `mowai` binary on 127.0.0.1.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Inference
+import EndToEndSupport
 import Testing
 
 /// The tokenizer against Hugging Face's `tokenizers` built from the same GGUF (Tests/Interop/tokenize_reference.py).
@@ -69,5 +70,35 @@ struct TokenizerTests {
         #expect(PreTokenizer.gpt2.pieces("Hello  world's 42\n\n x") == ["Hello", " ", " world", "'s", " 42", "\n\n", " x"])
         #expect(PreTokenizer.smollm.pieces("Hello 42") == ["Hello", " ", "4", "2"])
         #expect(PreTokenizer.gpt2.pieces("end  ") == ["end", "  "])
+    }
+}
+
+@Suite("mowai tokenize")
+struct TokenizeCommandTests {
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = EndToEndSupport.ArenaProcess.executable
+        process.arguments = ["tokenize"] + arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, out, err)
+    }
+
+    @Test("prints the ids as a JSON array; a missing or broken model is one clear line and status 1",
+          .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
+    func command() throws {
+        let ok = try run(["--model", DefaultModel.path, "Hello world <|im_start|>"])
+        #expect(ok.status == 0)
+        #expect(ok.output == "[19556,905,216,1]\n")
+        let plain = try run(["--model", DefaultModel.path, "--no-special", "<|im_start|>"])
+        #expect(plain.output != "[1]\n")
+        let missing = try run(["--model", "/nonexistent/model.gguf", "x"])
+        #expect(missing.status == 1)
+        #expect(missing.errors.hasPrefix("mowai: cannot open /nonexistent/model.gguf"))
     }
 }

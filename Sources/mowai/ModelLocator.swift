@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Inference
+
+/// Where the default model is: $MOWAI_MODELS, else a models/ folder near the executable (the
+/// repository's, where `make setup` puts it), else ./models.
+enum ModelLocator {
+    static let defaultName = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+    static func path(_ given: String?) throws -> String {
+        if let given { return given }
+        var candidates: [String] = []
+        if let directory = ProcessInfo.processInfo.environment["MOWAI_MODELS"] { candidates.append(directory) }
+        var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(directory.appendingPathComponent("models").path)
+            directory.deleteLastPathComponent()
+        }
+        candidates.append(FileManager.default.currentDirectoryPath + "/models")
+        let files = candidates.map { "\($0)/\(defaultName)" }
+        if let found = files.first(where: FileManager.default.fileExists(atPath:)) { return found }
+        throw ValidationErrorMessage(
+            "the default model \(defaultName) is not installed: run `make setup` (or scripts/fetch-model.sh), or pass --model PATH")
+    }
+}
+
+struct ValidationErrorMessage: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A runtime failure: the message on stderr and exit status 1 (usage errors keep ArgumentParser's 64).
+enum Failure {
+    static func report(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("mowai: \(message)\n".utf8))
+        return ExitCode.failure
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Inference
+
+struct TokenizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenize",
+        abstract: "Print the token ids of a text as a JSON array.",
+        discussion: "Special tokens written in the text (<|im_start|>) are recognised unless --no-special is given; "
+            + "a BOS token is added only if the model asks for one."
+    )
+
+    @Option(help: "A GGUF model (default: the installed SmolLM2-135M-Instruct).")
+    var model: String?
+
+    @Flag(help: "Treat special-token text as ordinary text.")
+    var noSpecial = false
+
+    @Argument(help: "The text.")
+    var text: String
+
+    func run() throws {
+        do {
+            let path = try ModelLocator.path(model)
+            let file = try GGUFModelFile(path: path)
+            let tokenizer = try BPETokenizer(gguf: file.gguf)
+            let ids = tokenizer.encode(text, parseSpecial: !noSpecial)
+            print("[" + ids.map(String.init).joined(separator: ",") + "]")
+        } catch let error as GGUFError {
+            throw Failure.report(error.description)
+        } catch let error as ValidationErrorMessage {
+            throw Failure.report(error.description)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+@testable import Inference
+import Testing
+
+@Suite("Chat templates")
+struct ChatTemplateTests {
+    let conversation = [
+        ChatTemplate.Message(role: "system", content: "You are terse."),
+        ChatTemplate.Message(role: "user", content: "Hi"),
+    ]
+
+    @Test("ChatML, as SmolLM2 and Qwen2 use it")
+    func chatML() {
+        #expect(ChatTemplate.chatML.render(conversation)
+            == "<|im_start|>system\nYou are terse.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
+    }
+
+    @Test("Llama 3")
+    func llama3() {
+        #expect(ChatTemplate.llama3.render(conversation) == "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are terse.<|eot_id|>"
+            + "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")
+    }
+
+    @Test("Llama 2: the system prompt inside the first instruction")
+    func llama2() {
+        #expect(ChatTemplate.llama2.render(conversation) == "<s>[INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nHi [/INST]")
+        let turns = conversation + [.init(role: "assistant", content: "Hello."), .init(role: "user", content: "Bye")]
+        #expect(ChatTemplate.llama2.render(turns).hasSuffix("Hi [/INST] Hello. </s><s>[INST] Bye [/INST]"))
+    }
+
+    @Test("the default model asks for ChatML",
+          .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
+    func detect() throws {
+        #expect(ChatTemplate.detect(in: try GGUFModelFile(path: DefaultModel.path).gguf) == .chatML)
+    }
+}
