@@ -22,7 +22,8 @@ let package = Package(
         .target(name: "ArenaRelay", dependencies: ["ArenaProtocol"]),
         .target(name: "Console", dependencies: ["ArenaProtocol"]),
         .target(name: "TUI", dependencies: ["Console"]),
-        .target(name: "Inference"),
+        // The engine's arithmetic is optimized even in debug builds: its tests run real models.
+        .target(name: "Inference", swiftSettings: [.unsafeFlags(["-O"])]),
 
         // The imperative shells.
         .target(name: "ArenaServer", dependencies: ["ArenaRelay", "ArenaProtocol", "CWebsockets"]),
