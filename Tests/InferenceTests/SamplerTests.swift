@@ -80,3 +80,17 @@ struct SamplerTests {
         #expect(throws: Never.self) { try SamplingOptions().validated() }
     }
 }
+
+@Suite("Streaming text")
+struct UTF8StreamTests {
+    @Test("a character split across tokens is printed once it is whole")
+    func split() {
+        var stream = UTF8Stream()
+        let bytes = Array("a界😀".utf8)  // 1 + 3 + 4 bytes
+        var text = ""
+        for byte in bytes { text += stream.append([byte]) }
+        #expect(text == "a界😀")
+        #expect(stream.append([0xE7, 0x95]) == "")
+        #expect(stream.finish() == "\u{FFFD}")
+    }
+}

@@ -73,12 +73,12 @@ struct TokenizerTests {
     }
 }
 
-@Suite("mowai tokenize")
+@Suite("mowai tokenize and generate")
 struct TokenizeCommandTests {
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    func run(_ arguments: [String], command: String = "tokenize") throws -> (status: Int32, output: String, errors: String) {
         let process = Process()
         process.executableURL = EndToEndSupport.ArenaProcess.executable
-        process.arguments = ["tokenize"] + arguments
+        process.arguments = [command] + arguments
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
@@ -100,5 +100,22 @@ struct TokenizeCommandTests {
         let missing = try run(["--model", "/nonexistent/model.gguf", "x"])
         #expect(missing.status == 1)
         #expect(missing.errors.hasPrefix("mowai: cannot open /nonexistent/model.gguf"))
+    }
+}
+
+extension TokenizeCommandTests {
+    @Test("generate answers a chat prompt greedily; absurd options are refused with the reason",
+          .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
+    func generate() throws {
+        let answer = try run(["--model", DefaultModel.path, "--chat", "--prompt", "What is the capital of France?",
+                              "--temp", "0", "--max-tokens", "16"], command: "generate")
+        #expect(answer.status == 0, "\(answer.errors)")
+        #expect(answer.output.contains("Paris"), "\(answer.output)")
+        let same = try run(["--model", DefaultModel.path, "--prompt", "Once upon a time", "--max-tokens", "12", "--seed", "3"], command: "generate")
+        let again = try run(["--model", DefaultModel.path, "--prompt", "Once upon a time", "--max-tokens", "12", "--seed", "3"], command: "generate")
+        #expect(same.output == again.output, "the same seed gives the same text")
+        let absurd = try run(["--model", DefaultModel.path, "--prompt", "x", "--temp=-1"], command: "generate")
+        #expect(absurd.status == 1)
+        #expect(absurd.errors.contains("temperature"))
     }
 }
