@@ -1,28 +1,21 @@
 import ArenaProtocol
 
-/// One agent as the console shows it.
+/// One agent as the console shows it: its roster entry (`row.name`, `row.slot`… read through to it)
+/// and what the console knows of it besides.
+@dynamicMemberLookup
 public struct AgentRow: Equatable, Sendable {
-    public var agentId: String
-    public var slot: Int
-    public var name: String
-    public var color: String
-    public var persona: String
-    public var version: String
-    public var isOnline: Bool
+    public var entry: RosterEntry
+    public var isOnline = true
     public var lastActivity: Int64?
     /// What it is doing now, for the roster: "thinking (step 3)", "answered", "left".
-    public var activity: String
+    public var activity = "joined"
 
     public init(_ entry: RosterEntry) {
-        agentId = entry.agentId
-        slot = entry.slot
-        name = entry.name
-        color = entry.color
-        persona = entry.persona
-        version = entry.version
-        isOnline = true
-        lastActivity = nil
-        activity = "joined"
+        self.entry = entry
+    }
+
+    public subscript<Value>(dynamicMember keyPath: KeyPath<RosterEntry, Value>) -> Value {
+        entry[keyPath: keyPath]
     }
 }
 

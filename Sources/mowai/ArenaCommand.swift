@@ -133,35 +133,6 @@ struct ArenaCommand: ParsableCommand {
     }
 
     private func loadAdminSecret() throws -> AdminSecret? {
-        if let adminSecretFile {
-            guard let file = fopen(adminSecretFile, "r") else {
-                throw ValidationError("cannot read the admin secret file \(adminSecretFile): \(String(cString: strerror(errno)))")
-            }
-            defer { fclose(file) }
-            var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let count = fread(&chunk, 1, chunk.count, file)
-                if count <= 0 { break }
-                bytes += chunk[..<count]
-            }
-            // A trailing newline is what editors and `echo` leave; it is not part of the secret.
-            let secret = String(decoding: bytes, as: UTF8.self).trimmingTrailingNewlines()
-            guard let adminSecret = AdminSecret(secret) else {
-                throw ValidationError("the admin secret file \(adminSecretFile) is empty.")
-            }
-            return adminSecret
-        }
-        return getenv("MOWAI_ADMIN_SECRET").flatMap { AdminSecret(String(cString: $0)) }
-    }
-}
-
-extension String {
-    /// Drops trailing line breaks, LF and CRLF alike (Swift sees "\r\n" as one Character, so this
-    /// works on scalars).
-    func trimmingTrailingNewlines() -> String {
-        var scalars = unicodeScalars[...]
-        while let last = scalars.last, last == "\n" || last == "\r" { scalars = scalars.dropLast() }
-        return String(scalars)
+        try AdminSecretSource.load(file: adminSecretFile).flatMap(AdminSecret.init)
     }
 }

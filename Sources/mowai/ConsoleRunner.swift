@@ -91,29 +91,15 @@ final class ConsoleRunner {
 
 /// The pipe that signal handlers write to (see `CursesScreen.watchSignals`).
 struct SignalPipe {
-    let readFD: Int32
-    let writeFD: Int32
+    private let pipe = NonBlockingPipe()
+    var readFD: Int32 { pipe.readFD }
+    var writeFD: Int32 { pipe.writeFD }
 
-    init() {
-        var fds: [Int32] = [-1, -1]
-        pipe(&fds)
-        for fd in fds { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        readFD = fds[0]
-        writeFD = fds[1]
-    }
-
-    /// Whether a quit signal (SIGTERM, SIGHUP, SIGINT) or a resize arrived since the last call.
+    /// Whether a quit signal (SIGTERM, SIGHUP, SIGINT, written as "Q") or a resize ("W") arrived since
+    /// the last call.
     func drain() -> (quit: Bool, resized: Bool) {
-        var buffer = [UInt8](repeating: 0, count: 16)
-        var quit = false, resized = false
-        while true {
-            let count = read(readFD, &buffer, buffer.count)
-            if count <= 0 { break }
-            for byte in buffer.prefix(count) {
-                if byte == UInt8(ascii: "W") { resized = true } else { quit = true }
-            }
-        }
-        return (quit, resized)
+        let bytes = pipe.drain()
+        return (bytes.contains { $0 != UInt8(ascii: "W") }, bytes.contains(UInt8(ascii: "W")))
     }
 }
 

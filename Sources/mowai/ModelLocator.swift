@@ -9,14 +9,8 @@ enum ModelLocator {
 
     static func path(_ given: String?) throws -> String {
         if let given { return given }
-        var candidates: [String] = []
-        if let directory = ProcessInfo.processInfo.environment["MOWAI_MODELS"] { candidates.append(directory) }
-        var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            candidates.append(directory.appendingPathComponent("models").path)
-            directory.deleteLastPathComponent()
-        }
-        candidates.append(FileManager.default.currentDirectoryPath + "/models")
+        let candidates = ResourceDirectories.candidates(
+            folder: "models", environment: "MOWAI_MODELS", extra: [FileManager.default.currentDirectoryPath + "/models"])
         let files = candidates.map { "\($0)/\(defaultName)" }
         if let found = files.first(where: FileManager.default.fileExists(atPath:)) { return found }
         throw ValidationErrorMessage(

@@ -80,15 +80,7 @@ struct TUICommand: ParsableCommand {
     }
 
     private func adminSecret(required: Bool = true) throws -> String? {
-        if let adminSecretFile {
-            guard let data = FileManager.default.contents(atPath: adminSecretFile) else {
-                throw ValidationError("cannot read the admin secret file \(adminSecretFile).")
-            }
-            let secret = String(decoding: data, as: UTF8.self).trimmingTrailingNewlines()
-            guard !secret.isEmpty else { throw ValidationError("the admin secret file \(adminSecretFile) is empty.") }
-            return secret
-        }
-        if let secret = ProcessInfo.processInfo.environment["MOWAI_ADMIN_SECRET"], !secret.isEmpty { return secret }
+        if let secret = try AdminSecretSource.load(file: adminSecretFile) { return secret }
         if required {
             throw ValidationError("--admin needs the secret: set MOWAI_ADMIN_SECRET or pass --admin-secret-file.")
         }

@@ -27,16 +27,8 @@ enum ThemeLoader {
 
     /// $MOWAI_THEMES, then themes/ next to (or above) the executable, then the system share directory.
     static func themeDirectories() -> [String] {
-        var directories: [String] = []
-        if let custom = ProcessInfo.processInfo.environment["MOWAI_THEMES"] { directories.append(custom) }
-        var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            directories.append(directory.appendingPathComponent("themes").path)
-            directory.deleteLastPathComponent()
-        }
-        directories.append("/usr/local/share/mowai/themes")
-        directories.append("/usr/share/mowai/themes")
-        return directories
+        ResourceDirectories.candidates(folder: "themes", environment: "MOWAI_THEMES",
+                                       extra: ["/usr/local/share/mowai/themes", "/usr/share/mowai/themes"])
     }
 
     static func availableThemes() -> [String] {

@@ -5,27 +5,12 @@ import Testing
 /// Our dequantization against the `gguf` Python package's, on the same bytes (Tests/Interop/dequantize_reference.py).
 @Suite("Dequantization")
 struct DequantizeTests {
-    static let hasReference: Bool = {
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import gguf.quants, numpy"]
-        probe.standardError = FileHandle.nullDevice
-        guard (try? probe.run()) != nil else { return false }
-        probe.waitUntilExit()
-        return probe.terminationStatus == 0
-    }()
+    static let hasReference = PythonReference.canImport("gguf.quants", "numpy")
 
     static func referenceDirectory() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mowai-dequantize-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Interop/dequantize_reference.py")
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", script.path, directory.path]
-        try python.run()
-        python.waitUntilExit()
-        guard python.terminationStatus == 0 else { throw GGUFError.invalid(file: script.path, what: "the reference script failed") }
+        _ = try PythonReference.script("dequantize_reference.py", [directory.path])
         return directory
     }
 

@@ -5,23 +5,16 @@ import Testing
 /// The forward pass against numpy (Tests/Interop/forward_reference.py) on the default model.
 @Suite("Llama forward pass")
 struct ForwardTests {
+    static let hasReference = DefaultModel.isPresent && PythonReference.canImport("gguf.quants", "numpy")
+
     static func reference(_ tokens: [Int32]) throws -> [[Float]] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Interop/forward_reference.py")
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", script.path, DefaultModel.path] + tokens.map(String.init)
-        let output = Pipe()
-        python.standardOutput = output
-        try python.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        python.waitUntilExit()
         struct Result: Decodable { let logits: [[Float]] }
-        return try JSONDecoder().decode(Result.self, from: data).logits
+        let output = try PythonReference.script("forward_reference.py", [DefaultModel.path] + tokens.map(String.init))
+        return try JSONDecoder().decode(Result.self, from: output).logits
     }
 
     @Test("logits of every position match numpy within 0.02; the same tokens win",
-          .enabled(if: TokenizerTests.hasReference, "needs the default model and python3 with gguf (make setup)"))
+          .enabled(if: hasReference, "needs the default model and python3 with gguf and numpy (make setup)"))
     func matchesReference() throws {
         let file = try GGUFModelFile(path: DefaultModel.path)
         let model = try LlamaModel(file: file)

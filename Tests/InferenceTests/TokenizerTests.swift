@@ -15,31 +15,11 @@ struct TokenizerTests {
         "<|endoftext|>", "<|im_start", "x<|im_end|>y", "    indented", "!!! ??? ...", "\u{00A0}nbsp", "",
     ]
 
-    static var hasReference: Bool {
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import gguf, tokenizers"]
-        probe.standardError = FileHandle.nullDevice
-        guard (try? probe.run()) != nil else { return false }
-        probe.waitUntilExit()
-        return probe.terminationStatus == 0 && DefaultModel.isPresent
-    }
+    static let hasReference = DefaultModel.isPresent && PythonReference.canImport("gguf", "tokenizers")
 
     static func reference(_ texts: [String]) throws -> [[Int32]] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Interop/tokenize_reference.py")
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", script.path, DefaultModel.path]
-        let input = Pipe(), output = Pipe()
-        python.standardInput = input
-        python.standardOutput = output
-        try python.run()
-        input.fileHandleForWriting.write(try JSONEncoder().encode(texts))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        python.waitUntilExit()
-        return try JSONDecoder().decode([[Int32]].self, from: data)
+        let output = try PythonReference.script("tokenize_reference.py", [DefaultModel.path], input: try JSONEncoder().encode(texts))
+        return try JSONDecoder().decode([[Int32]].self, from: output)
     }
 
     @Test("ids match the reference for spaces, newlines, digits, CJK, emoji, code and special tokens",

@@ -1,0 +1,43 @@
+import Foundation
+
+/// The independent references in Tests/Interop, run with python3 (their packages come from `make setup`).
+enum PythonReference {
+    /// Whether python3 can import every module named.
+    static func canImport(_ modules: String...) -> Bool {
+        (try? run(["-c", "import " + modules.joined(separator: ", ")], input: nil, errorsTo: FileHandle.nullDevice).status) == 0
+    }
+
+    /// Runs `Tests/Interop/SCRIPT` with `arguments`, feeding `input` on stdin; returns stdout.
+    static func script(_ name: String, _ arguments: [String], input: Data? = nil) throws -> Data {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Interop/\(name)").path
+        let (status, output) = try run([path] + arguments, input: input, errorsTo: nil)
+        guard status == 0 else { throw ReferenceFailed(script: name, status: status) }
+        return output
+    }
+
+    struct ReferenceFailed: Error, CustomStringConvertible {
+        let script: String
+        let status: Int32
+        var description: String { "\(script) exited with status \(status)" }
+    }
+
+    private static func run(_ arguments: [String], input: Data?, errorsTo errors: FileHandle?) throws -> (status: Int32, output: Data) {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3"] + arguments
+        let output = Pipe()
+        python.standardOutput = output
+        if let errors { python.standardError = errors }
+        let stdin = Pipe()
+        if input != nil { python.standardInput = stdin }
+        try python.run()
+        if let input {
+            stdin.fileHandleForWriting.write(input)
+            try stdin.fileHandleForWriting.close()
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        python.waitUntilExit()
+        return (python.terminationStatus, data)
+    }
+}
