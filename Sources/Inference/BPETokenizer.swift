@@ -3,97 +3,86 @@ import Synchronization
 /// GPT-2-style byte-level BPE, as SmolLM2, Llama 3 and Qwen2 GGUFs describe it (`tokenizer.ggml.model`
 /// = gpt2): text → special tokens and pre-tokenizer pieces → bytes as GPT-2 characters → merges by rank.
 public final class BPETokenizer: Sendable {
-    public let tokens: [String]
+    let vocabulary: Vocabulary
+    /// Keyed by `String`, whose equality is canonical equivalence: safe here, as GPT-2's byte alphabet
+    /// has no combining marks, so no two tokens are equivalent without being equal.
     private let idOfToken: [String: Int32]
     private let rankOfPair: [String: Int]
-    /// Control tokens written literally in text (`<|im_start|>`), longest first so prefixes lose.
-    private let specialTokens: [SpecialToken]
     public let preTokenizer: PreTokenizer
-    public let bosToken: Int32?
-    public let eosToken: Int32?
     public let addsBOS: Bool
+    /// Llama 3 takes a piece that is a token whole before trying merges (its tokenizer.json's
+    /// `ignore_merges`); a few of its tokens cannot be reached by merging.
+    let ignoresMerges: Bool
     /// Words seen before: most text repeats its words, and merging is the slow part.
     private let cache = Mutex<[String: [Int32]]>([:])
 
+    public var tokens: [String] { vocabulary.tokens }
+    public var bosToken: Int32? { vocabulary.bosToken }
+    public var eosToken: Int32? { vocabulary.eosToken }
+
     public init(gguf: GGUFFile) throws(GGUFError) {
-        let file = gguf.file
         guard gguf.metadata["tokenizer.ggml.model"]?.string == "gpt2" else {
-            throw .invalid(file: file, what: "tokenizer \(gguf.metadata["tokenizer.ggml.model"]?.string ?? "(none)") is not byte-level BPE")
+            throw .invalid(file: gguf.file, what: "tokenizer \(gguf.metadata["tokenizer.ggml.model"]?.string ?? "(none)") is not byte-level BPE")
         }
-        guard let tokens = gguf.metadata["tokenizer.ggml.tokens"]?.array?.compactMap(\.string), !tokens.isEmpty else {
-            throw .invalid(file: file, what: "tokenizer.ggml.tokens is missing")
-        }
-        let merges = gguf.metadata["tokenizer.ggml.merges"]?.array?.compactMap(\.string) ?? []
-        let types = gguf.metadata["tokenizer.ggml.token_type"]?.array?.compactMap(\.integer) ?? []
-        self.tokens = tokens
+        vocabulary = try Vocabulary(gguf: gguf)
         var ids: [String: Int32] = [:]
-        ids.reserveCapacity(tokens.count)
-        for (index, token) in tokens.enumerated() where ids[token] == nil { ids[token] = Int32(index) }
+        ids.reserveCapacity(vocabulary.tokens.count)
+        for (index, token) in vocabulary.tokens.enumerated() where ids[token] == nil { ids[token] = Int32(index) }
         idOfToken = ids
+        let merges = gguf.metadata["tokenizer.ggml.merges"]?.array?.compactMap(\.string) ?? []
         var ranks: [String: Int] = [:]
         ranks.reserveCapacity(merges.count)
         for (rank, merge) in merges.enumerated() where ranks[merge] == nil { ranks[merge] = rank }
         rankOfPair = ranks
-        // Types 3 (control) and 4 (user defined) are matched literally in text.
-        specialTokens = types.enumerated().filter { $0.element == 3 || $0.element == 4 }
-            .map { SpecialToken(text: tokens[$0.offset], id: Int32($0.offset)) }
-            .sorted { $0.text.count > $1.text.count }
-        preTokenizer = PreTokenizer(rawValue: gguf.metadata["tokenizer.ggml.pre"]?.string ?? "gpt2") ?? .gpt2
-        bosToken = gguf.metadata["tokenizer.ggml.bos_token_id"]?.integer.map(Int32.init)
-        eosToken = gguf.metadata["tokenizer.ggml.eos_token_id"]?.integer.map(Int32.init)
-        addsBOS = gguf.metadata["tokenizer.ggml.add_bos_token"] == .bool(true)
+        preTokenizer = PreTokenizer(ggufName: gguf.metadata["tokenizer.ggml.pre"]?.string)
+        ignoresMerges = preTokenizer == .llama3
+        // llama.cpp adds Llama 3's BOS unless the file says otherwise, and no other BPE model's.
+        addsBOS = Vocabulary.flag("tokenizer.ggml.add_bos_token", in: gguf) ?? (preTokenizer == .llama3)
     }
 
-    /// Token ids for `text`; special tokens written in it are recognised when `parseSpecial` is set.
+    /// Token ids for `text`, led by BOS if the model wants one; special tokens written in it are
+    /// recognised when `parseSpecial` is set.
     public func encode(_ text: String, parseSpecial: Bool = true) -> [Int32] {
         var ids: [Int32] = addsBOS ? bosToken.map { [$0] } ?? [] : []
-        for (segment, special) in split(text, parseSpecial: parseSpecial) {
-            if let special {
-                ids.append(special)
-                continue
+        for segment in vocabulary.segments(of: text, parseSpecial: parseSpecial) {
+            switch segment {
+            case .token(let id): ids.append(id)
+            case .text(let text): for piece in preTokenizer.pieces(text) { ids += word(piece) }
             }
-            for piece in preTokenizer.pieces(segment) { ids += word(piece) }
         }
         return ids
     }
 
-    /// The bytes `ids` stand for (control tokens as their text). Join before decoding UTF-8: a
+    /// The bytes `ids` stand for (special tokens as their text). Join before decoding UTF-8: a
     /// character may span tokens.
     public func bytes(of ids: [Int32]) -> [UInt8] {
         var bytes: [UInt8] = []
-        for id in ids where id >= 0 && Int(id) < tokens.count {
-            let token = tokens[Int(id)]
-            if specialTokens.contains(where: { $0.id == id }) { bytes += Array(token.utf8) } else { bytes += ByteLevel.decode(token) }
+        for id in ids {
+            switch vocabulary.type(of: id) {
+            case nil: continue
+            case .normal, .byte: bytes += ByteLevel.decode(tokens[Int(id)])
+            default: bytes += Array(tokens[Int(id)].utf8)
+            }
         }
         return bytes
     }
 
+    /// The text of `ids`, without the BOS `encode` put in front.
     public func decode(_ ids: [Int32]) -> String {
-        String(decoding: bytes(of: ids), as: UTF8.self)
+        let dropsBOS = addsBOS && ids.first != nil && ids.first == bosToken
+        return String(decoding: bytes(of: dropsBOS ? Array(ids.dropFirst()) : ids), as: UTF8.self)
     }
 
-    private func split(_ text: String, parseSpecial: Bool) -> [(String, Int32?)] {
-        guard parseSpecial, !specialTokens.isEmpty else { return [(text, nil)] }
-        var parts: [(String, Int32?)] = []
-        var rest = Substring(text)
-        var plain = ""
-        while !rest.isEmpty {
-            if rest.first == "<", let match = specialTokens.first(where: { rest.hasPrefix($0.text) }) {
-                if !plain.isEmpty { parts.append((plain, nil)); plain = "" }
-                parts.append((match.text, match.id))
-                rest = rest.dropFirst(match.text.count)
-            } else {
-                plain.append(rest.removeFirst())
-            }
-        }
-        if !plain.isEmpty { parts.append((plain, nil)) }
-        return parts
-    }
+    /// Whether generation stops at `token`: the eos, the end-of-turn token, or a control token that
+    /// closes a turn in a chat format (`<|im_end|>`, `<|eot_id|>`).
+    public func isEndOfGeneration(_ token: Int32) -> Bool { vocabulary.endOfGeneration.contains(token) }
 
     /// One pre-tokenizer piece: its bytes as GPT-2 characters, merged pairwise by rank.
     private func word(_ piece: String) -> [Int32] {
         if let cached = cache.withLock({ $0[piece] }) { return cached }
-        var symbols = ByteLevel.encode(piece.utf8).map(String.init)
+        let characters = ByteLevel.encode(piece.utf8)
+        if ignoresMerges, let whole = idOfToken[characters] { return [whole] }
+        var symbols = characters.map(String.init)
         while symbols.count > 1 {
             var best: (rank: Int, index: Int)?
             for index in 0..<symbols.count - 1 {
@@ -113,9 +102,4 @@ public final class BPETokenizer: Sendable {
         }
         return ids
     }
-}
-
-struct SpecialToken: Sendable {
-    let text: String
-    let id: Int32
 }

@@ -23,7 +23,7 @@ struct TokenizeCommand: ParsableCommand {
         do {
             let path = try ModelLocator.path(model)
             let file = try GGUFModelFile(path: path)
-            let tokenizer = try BPETokenizer(gguf: file.gguf)
+            let tokenizer = try Tokenizer(gguf: file.gguf)
             let ids = tokenizer.encode(text, parseSpecial: !noSpecial)
             print("[" + ids.map(String.init).joined(separator: ",") + "]")
         } catch let error as GGUFError {
