@@ -23,7 +23,9 @@ let package = Package(
         .target(name: "Console", dependencies: ["ArenaProtocol"]),
         .target(name: "TUI", dependencies: ["Console"]),
         // The engine's arithmetic is optimized even in debug builds: its tests run real models.
-        .target(name: "Inference", swiftSettings: [.unsafeFlags(["-O"])]),
+        // The kernels are optimised even in debug builds: a debug engine would be too slow to test with.
+        .target(name: "CInferenceKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Inference", dependencies: ["CInferenceKernels"], swiftSettings: [.unsafeFlags(["-O"])]),
 
         // The imperative shells.
         .target(name: "ArenaServer", dependencies: ["ArenaRelay", "ArenaProtocol", "CWebsockets"]),
@@ -45,7 +47,7 @@ let package = Package(
         .testTarget(name: "ArenaRelayTests", dependencies: ["ArenaRelay", "ArenaProtocol"]),
         .testTarget(name: "ArenaServerTests", dependencies: ["ArenaServer"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "ArenaProtocol"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "ArenaProtocol", "EndToEndSupport"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CInferenceKernels", "ArenaProtocol", "EndToEndSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Console", "ArenaProtocol"], exclude: ["__golden__"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "CCurl", "CWebsockets"]),
         // Slow suites: the real `mowai` binary on 127.0.0.1.

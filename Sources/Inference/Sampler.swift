@@ -87,7 +87,7 @@ public struct Sampler: Sendable {
         return candidates[prefix - 1].token
     }
 
-    static func argmax(_ logits: UnsafeMutableBufferPointer<Float>) -> Int32 {
+    public static func argmax(_ logits: UnsafeMutableBufferPointer<Float>) -> Int32 {
         var best = 0
         for index in logits.indices where logits[index] > logits[best] { best = index }
         return Int32(best)

@@ -1,4 +1,3 @@
-import ArenaProtocol
 import ArgumentParser
 import Foundation
 import Inference
@@ -7,7 +6,11 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Generate text with a GGUF model, streamed to stdout.",
-        discussion: "With --chat the prompt (and --system) are wrapped in the model's chat template. --temp 0 is greedy."
+        discussion: """
+        With --chat the prompt (and --system) are wrapped in the model's chat template. --temp 0 is greedy. \
+        Generation ends at the model's end of text, a stop string, --max-tokens or a full context; Ctrl-C \
+        stops it at once (status 130).
+        """
     )
 
     @Option(help: "A GGUF model (default: the installed SmolLM2-135M-Instruct).")
@@ -18,6 +21,8 @@ struct GenerateCommand: ParsableCommand {
     var prompt: String
     @Flag(help: "Wrap the prompt in the model's chat template.")
     var chat = false
+    @Option(help: "The chat template (chatml, llama3, llama2; default: from the model).")
+    var template: ChatTemplate?
     @Option(help: "Stop after this many tokens.")
     var maxTokens = 128
     @Option(help: "Temperature; 0 is greedy.")
@@ -32,58 +37,39 @@ struct GenerateCommand: ParsableCommand {
     var repeatPenalty: Float = 1.1
     @Option(help: "Random seed: the same seed gives the same text.")
     var seed: UInt64 = 42
+    @Option(parsing: .singleValue, help: "End the text before this string (repeatable).")
+    var stop: [String] = []
+    @Option(help: "Threads (default: every core).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Context length in tokens (default: the model's).")
+    var context: Int?
+    @Flag(help: "Print token counts and speeds on stderr at the end.")
+    var stats = false
 
     func run() throws {
         do {
-            var options = SamplingOptions()
-            options.temperature = temp
-            options.topK = topK
-            options.topP = topP
-            options.minP = minP
-            options.repetitionPenalty = repeatPenalty
-            options = try options.validated()
             guard (1...100_000).contains(maxTokens) else { throw ValidationErrorMessage("--max-tokens must be between 1 and 100000") }
+            guard (1...256).contains(threads) else { throw ValidationErrorMessage("--threads must be between 1 and 256") }
+            if let context, context < 2 { throw ValidationErrorMessage("--context must be at least 2") }
+            var sampling = SamplingOptions()
+            sampling.temperature = temp
+            sampling.topK = topK
+            sampling.topP = topP
+            sampling.minP = minP
+            sampling.repetitionPenalty = repeatPenalty
+            sampling = try sampling.validated()
 
             let file = try GGUFModelFile(path: try ModelLocator.path(model))
-            let tokenizer = try BPETokenizer(gguf: file.gguf)
-            let llama = try LlamaModel(file: file)
-            let template = ChatTemplate.detect(in: file.gguf)
+            let llm = try LocalLLM(file: file, threads: threads, sequences: 1, contextLength: context, template: template)
             var messages: [ChatTemplate.Message] = []
             if let system { messages.append(.init(role: "system", content: system)) }
             messages.append(.init(role: "user", content: prompt))
-            let text = chat ? template.render(messages) : prompt
-            let promptTokens = tokenizer.encode(text)
-            guard promptTokens.count + maxTokens <= llama.config.contextLength else {
-                throw ValidationErrorMessage("the prompt (\(promptTokens.count) tokens) and --max-tokens \(maxTokens) exceed the model's context of \(llama.config.contextLength) tokens")
-            }
-
-            var session = LlamaSession(model: llama)
-            var logits: [Float] = []
-            for token in promptTokens { logits = session.forward(token) }
-            var sampler = Sampler(options: options)
-            var generator = SplitMix64(seed: seed)
-            var history = promptTokens
-            var stream = UTF8Stream()
-            var shown = ""
-            var printed = 0
-            generation: for _ in 0..<maxTokens {
-                let token = logits.withUnsafeMutableBufferPointer { sampler.sample($0, recent: history[...], using: &generator) }
-                if token == tokenizer.eosToken { break }
-                history.append(token)
-                shown += stream.append(tokenizer.bytes(of: [token]))
-                // Stop strings end the text before them; what precedes them is still shown.
-                for stop in template.stopStrings {
-                    if let range = shown.range(of: stop) {
-                        FileHandle.standardOutput.write(Data(shown[..<range.lowerBound].dropFirst(printed).utf8))
-                        break generation
-                    }
-                }
-                FileHandle.standardOutput.write(Data(shown.dropFirst(printed).utf8))
-                printed = shown.count
-                logits = session.forward(token)
-            }
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            let request = GenerationRequest(prompt: chat ? .chat(messages) : .text(prompt), sampling: sampling,
+                                            maxTokens: maxTokens, stopStrings: stop, seed: seed)
+            try stream(llm, request)
         } catch let error as GGUFError {
+            throw Failure.report(error.description)
+        } catch let error as LLMError {
             throw Failure.report(error.description)
         } catch let error as SamplingError {
             throw Failure.report(error.description)
@@ -91,4 +77,72 @@ struct GenerateCommand: ParsableCommand {
             throw Failure.report(error.description)
         }
     }
+
+    /// Writes the text as it comes; Ctrl-C cancels the generation and exits with 130.
+    private func stream(_ llm: LocalLLM, _ request: GenerationRequest) throws {
+        let outcome = Outcome()
+        let start = ContinuousClock.now
+        let task = Task {
+            do {
+                for try await event in llm.generate(request) {
+                    switch event {
+                    case .text(let text):
+                        FileHandle.standardOutput.write(Data(text.utf8))
+                        outcome.record { $0.sawText = true }
+                    case .finished(let reason, let usage):
+                        outcome.record { $0.finish = (reason, usage) }
+                    }
+                }
+            } catch {
+                outcome.record { $0.error = error }
+            }
+            outcome.done.signal()
+        }
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler {
+            outcome.record { $0.interrupted = true }
+            task.cancel()
+        }
+        interrupt.resume()
+        outcome.done.wait()
+        interrupt.cancel()
+
+        let result = outcome.snapshot()
+        if result.sawText { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if let error = result.error { throw error }
+        if result.interrupted {
+            throw Failure.report("interrupted; the text so far is above", code: 130)
+        }
+        if let (reason, usage) = result.finish {
+            if reason == .contextFull {
+                FileHandle.standardError.write(Data("mowai: stopped: the context of \(llm.contextLength) tokens is full (raise --context)\n".utf8))
+            }
+            if stats {
+                let seconds = (ContinuousClock.now - start).seconds
+                let line = String(format: "mowai: %d prompt + %d generated tokens in %.2f s (%.1f tok/s overall), ended by %@\n",
+                                  usage.promptTokens, usage.generatedTokens, seconds,
+                                  Double(usage.promptTokens + usage.generatedTokens) / seconds, reason.rawValue)
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+        }
+    }
 }
+
+/// What the streaming task saw, read by the command once it is done.
+private final class Outcome: @unchecked Sendable {
+    struct Result {
+        var sawText = false
+        var finish: (FinishReason, GenerationUsage)?
+        var error: (any Error)?
+        var interrupted = false
+    }
+    let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var result = Result()
+
+    func record(_ change: (inout Result) -> Void) { lock.withLock { change(&result) } }
+    func snapshot() -> Result { lock.withLock { result } }
+}
+
+extension ChatTemplate: ExpressibleByArgument {}

@@ -25,8 +25,8 @@ struct ValidationErrorMessage: Error, CustomStringConvertible {
 
 /// A runtime failure: the message on stderr and exit status 1 (usage errors keep ArgumentParser's 64).
 enum Failure {
-    static func report(_ message: String) -> ExitCode {
+    static func report(_ message: String, code: Int32 = 1) -> ExitCode {
         FileHandle.standardError.write(Data("mowai: \(message)\n".utf8))
-        return ExitCode.failure
+        return ExitCode(code)
     }
 }

@@ -2,7 +2,11 @@
 `gguf` package's dequantized weights. Prints the final logits of each position as JSON
 ({"logits": [[...], ...]}) for the token ids given.
 
-Usage: python3 forward_reference.py MODEL.gguf ID [ID ...]
+With --q8-activations, the input of every matrix multiplication is first rounded the way a CPU backend
+with integer dot products rounds it (blocks of 32 values scaled by their largest magnitude into
+-127…127, ties to even): the expected logits of such a backend, free of its other choices.
+
+Usage: python3 forward_reference.py [--q8-activations] MODEL.gguf ID [ID ...]
 """
 import json
 import sys
@@ -10,8 +14,12 @@ import numpy as np
 from gguf import GGUFReader
 from gguf.quants import dequantize
 
-reader = GGUFReader(sys.argv[1])
-tokens = [int(t) for t in sys.argv[2:]]
+arguments = sys.argv[1:]
+q8_activations = arguments[0] == "--q8-activations"
+if q8_activations:
+    arguments = arguments[1:]
+reader = GGUFReader(arguments[0])
+tokens = [int(t) for t in arguments[1:]]
 fields = reader.fields
 
 
@@ -35,6 +43,15 @@ base = float(scalar(f"{arch}.rope.freq_base"))
 embedding = weight("token_embd.weight")
 dim = embedding.shape[1]
 head_dim = dim // heads
+
+
+def matmul(x, name):
+    if q8_activations:
+        blocks = x.astype(np.float32).reshape(x.shape[0], -1, 32)
+        scale = (np.abs(blocks).max(axis=-1, keepdims=True) / np.float32(127)).astype(np.float32)
+        inverse = np.divide(np.float32(1), scale, out=np.zeros_like(scale), where=scale != 0)
+        x = (np.rint(blocks * inverse) * scale).reshape(x.shape)
+    return x @ weight(name).T
 
 
 def rms_norm(x, w):
@@ -61,9 +78,9 @@ mask = np.triu(np.full((n, n), -np.inf), 1)
 for layer in range(layers):
     prefix = f"blk.{layer}."
     h = rms_norm(x, weight(prefix + "attn_norm.weight")[0])
-    q = (h @ weight(prefix + "attn_q.weight").T).reshape(n, heads, head_dim)
-    k = (h @ weight(prefix + "attn_k.weight").T).reshape(n, kv_heads, head_dim)
-    v = (h @ weight(prefix + "attn_v.weight").T).reshape(n, kv_heads, head_dim)
+    q = matmul(h, prefix + "attn_q.weight").reshape(n, heads, head_dim)
+    k = matmul(h, prefix + "attn_k.weight").reshape(n, kv_heads, head_dim)
+    v = matmul(h, prefix + "attn_v.weight").reshape(n, kv_heads, head_dim)
     q, k = rope(q, positions), rope(k, positions)
     group = heads // kv_heads
     out = np.empty((n, heads, head_dim))
@@ -72,12 +89,11 @@ for layer in range(layers):
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         scores /= scores.sum(axis=1, keepdims=True)
         out[:, head, :] = scores @ v[:, head // group, :]
-    x = x + out.reshape(n, dim) @ weight(prefix + "attn_output.weight").T
+    x = x + matmul(out.reshape(n, dim), prefix + "attn_output.weight")
     h = rms_norm(x, weight(prefix + "ffn_norm.weight")[0])
-    gate = h @ weight(prefix + "ffn_gate.weight").T
-    up = h @ weight(prefix + "ffn_up.weight").T
-    x = x + (gate / (1 + np.exp(-gate)) * up) @ weight(prefix + "ffn_down.weight").T
+    gate = matmul(h, prefix + "ffn_gate.weight")
+    up = matmul(h, prefix + "ffn_up.weight")
+    x = x + matmul(gate / (1 + np.exp(-gate)) * up, prefix + "ffn_down.weight")
 x = rms_norm(x, weight("output_norm.weight")[0])
-output = weight("output.weight") if any(t.name == "output.weight" for t in reader.tensors) else embedding
-logits = x @ output.T
+logits = matmul(x, "output.weight" if any(t.name == "output.weight" for t in reader.tensors) else "token_embd.weight")
 print(json.dumps({"logits": logits.astype(np.float32).tolist()}))

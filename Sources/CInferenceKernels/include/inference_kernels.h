@@ -1,0 +1,61 @@
+// The inner loops of mowai's CPU backend: quantized dot products and a few float vector operations.
+// They are in C because Swift cannot name the x86 integer dot-product instructions (maddubs, madd)
+// or pick them at run time by CPU; everything around them (the model, threads, scheduling) is Swift.
+#ifndef MOWAI_INFERENCE_KERNELS_H
+#define MOWAI_INFERENCE_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 32 activations quantized to int8: x ≈ d·q. `s` is d·Σq, which the weight formats with an offset or a
+/// minimum need once per block.
+typedef struct {
+    float d;
+    float s;
+    int8_t q[32];
+} mowai_q8_block;
+
+/// ggml's numbering of the weight types the kernels compute with.
+enum {
+    MOWAI_F32 = 0, MOWAI_F16 = 1, MOWAI_Q4_0 = 2, MOWAI_Q4_1 = 3, MOWAI_Q5_0 = 6, MOWAI_Q5_1 = 7,
+    MOWAI_Q8_0 = 8, MOWAI_Q4_K = 12, MOWAI_Q6_K = 14, MOWAI_BF16 = 30
+};
+
+/// 1 when `type` can be multiplied; quantized types take q8 activations, float types take floats.
+int mowai_kernel_supports(int type);
+int mowai_kernel_takes_q8(int type);
+
+/// The instruction set the kernels chose on this CPU ("avx2", "scalar").
+const char *mowai_kernel_isa(void);
+
+/// Quantizes `n` floats (a multiple of 32) into n/32 blocks.
+void mowai_quantize_q8(const float *x, mowai_q8_block *out, int n);
+
+/// out[t·out_stride + r] = row r of `weights` · activation t, for rows [row_begin, row_end) and
+/// tokens [0, tokens). Rows are `row_bytes` apart and `columns` long; activation t starts at
+/// x_q8 + t·columns/32 (quantized types) or x_f32 + t·columns (float types).
+void mowai_matmul(int type, const void *weights, size_t row_bytes, int columns, int row_begin, int row_end,
+                  const mowai_q8_block *x_q8, const float *x_f32, int tokens, float *out, int out_stride);
+
+/// One attention head of one token: softmax(q·k_p·scale) over `count` positions, weighting the values.
+/// Keys and values are `stride` floats apart; `scores` holds `count` floats of scratch.
+void mowai_attention(const float *q, const float *keys, const float *values, int stride, int count, int size,
+                     float scale, float *scores, float *out);
+
+/// mowai_matmul with the portable loops whatever the CPU: the reference the SIMD kernels are tested against.
+void mowai_matmul_portable(int type, const void *weights, size_t row_bytes, int columns, int row_begin, int row_end,
+                           const mowai_q8_block *x_q8, const float *x_f32, int tokens, float *out, int out_stride);
+
+float mowai_dot_f32(const float *a, const float *b, int n);
+/// y += a·x
+void mowai_axpy_f32(float *y, float a, const float *x, int n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

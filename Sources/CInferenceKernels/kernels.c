@@ -1,0 +1,294 @@
+// Portable kernels (any CPU) and the choice between them and the x86 ones.
+#include "kernels_internal.h"
+#include <math.h>
+#include <stdlib.h>
+#ifdef MOWAI_HAS_X86
+#include <cpuid.h>
+#endif
+
+// ---- Portable row dots: plain loops over one block at a time, integer sums per block. ----
+
+static float dot_q4_0(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) {
+    (void)xf;
+    float sum = 0;
+    for (int b = 0; b < columns / 32; b++, row += 18) {
+        int isum = 0;
+        for (int j = 0; j < 16; j++) {
+            isum += ((row[2 + j] & 0x0F) - 8) * x[b].q[j] + ((row[2 + j] >> 4) - 8) * x[b].q[j + 16];
+        }
+        sum += mowai_load_half(row) * x[b].d * (float)isum;
+    }
+    return sum;
+}
+
+static float dot_q4_1(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) {
+    (void)xf;
+    float sum = 0;
+    for (int b = 0; b < columns / 32; b++, row += 20) {
+        int isum = 0;
+        for (int j = 0; j < 16; j++) isum += (row[4 + j] & 0x0F) * x[b].q[j] + (row[4 + j] >> 4) * x[b].q[j + 16];
+        sum += mowai_load_half(row) * x[b].d * (float)isum + mowai_load_half(row + 2) * x[b].s;
+    }
+    return sum;
+}
+
+static float dot_q5(const uint8_t *row, const mowai_q8_block *x, int columns, int has_minimum) {
+    const int size = has_minimum ? 24 : 22, base = has_minimum ? 4 : 2;
+    float sum = 0;
+    for (int b = 0; b < columns / 32; b++, row += size) {
+        uint32_t high;
+        memcpy(&high, row + base, 4);
+        const uint8_t *qs = row + base + 4;
+        int isum = 0;
+        for (int j = 0; j < 16; j++) {
+            int lo = (qs[j] & 0x0F) | (int)(((high >> j) & 1) << 4);
+            int hi = (qs[j] >> 4) | (int)(((high >> (j + 16)) & 1) << 4);
+            isum += lo * x[b].q[j] + hi * x[b].q[j + 16];
+        }
+        float d = mowai_load_half(row);
+        // Q5_0 is centred on 16; Q5_1 has a minimum instead.
+        sum += d * x[b].d * (float)isum + (has_minimum ? mowai_load_half(row + 2) : -16 * d) * x[b].s;
+    }
+    return sum;
+}
+static float dot_q5_0(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) { (void)xf; return dot_q5(row, x, columns, 0); }
+static float dot_q5_1(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) { (void)xf; return dot_q5(row, x, columns, 1); }
+
+static float dot_q8_0(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) {
+    (void)xf;
+    float sum = 0;
+    for (int b = 0; b < columns / 32; b++, row += 34) {
+        const int8_t *q = (const int8_t *)(row + 2);
+        int isum = 0;
+        for (int j = 0; j < 32; j++) isum += q[j] * x[b].q[j];
+        sum += mowai_load_half(row) * x[b].d * (float)isum;
+    }
+    return sum;
+}
+
+/// Q4_K's 6-bit scale and minimum of sub-block j, packed into 12 bytes.
+static inline void q4_k_scale(const uint8_t *scales, int j, int *scale, int *minimum) {
+    if (j < 4) {
+        *scale = scales[j] & 63;
+        *minimum = scales[j + 4] & 63;
+    } else {
+        *scale = (scales[j + 4] & 0x0F) | ((scales[j - 4] >> 6) << 4);
+        *minimum = (scales[j + 4] >> 4) | ((scales[j] >> 6) << 4);
+    }
+}
+
+/// 256 weights in 8 sub-blocks of 32, each lining up with one q8 activation block.
+static float dot_q4_k(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) {
+    (void)xf;
+    float sum = 0;
+    for (int b = 0; b < columns / 256; b++, row += 144, x += 8) {
+        const float d = mowai_load_half(row), dmin = mowai_load_half(row + 2);
+        const uint8_t *scales = row + 4, *qs = row + 16;
+        for (int chunk = 0; chunk < 4; chunk++) {
+            for (int half = 0; half < 2; half++) {
+                const int j = chunk * 2 + half;
+                int scale, minimum;
+                q4_k_scale(scales, j, &scale, &minimum);
+                int isum = 0;
+                for (int l = 0; l < 32; l++) {
+                    int q = half ? qs[chunk * 32 + l] >> 4 : qs[chunk * 32 + l] & 0x0F;
+                    isum += q * x[j].q[l];
+                }
+                sum += d * (float)scale * x[j].d * (float)isum - dmin * (float)minimum * x[j].s;
+            }
+        }
+    }
+    return sum;
+}
+
+/// 256 weights in 16 sub-blocks of 16 with signed 8-bit scales; two sub-blocks per q8 block.
+static float dot_q6_k(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) {
+    (void)xf;
+    float sum = 0;
+    for (int b = 0; b < columns / 256; b++, row += 210, x += 8) {
+        const uint8_t *ql = row, *qh = row + 128;
+        const int8_t *scales = (const int8_t *)(row + 192);
+        const float d = mowai_load_half(row + 208);
+        int8_t q[256];
+        for (int n = 0; n < 2; n++) {
+            for (int l = 0; l < 32; l++) {
+                q[n * 128 + l] = (int8_t)(((ql[l] & 0x0F) | (((qh[l] >> 0) & 3) << 4)) - 32);
+                q[n * 128 + l + 32] = (int8_t)(((ql[l + 32] & 0x0F) | (((qh[l] >> 2) & 3) << 4)) - 32);
+                q[n * 128 + l + 64] = (int8_t)(((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32);
+                q[n * 128 + l + 96] = (int8_t)(((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32);
+            }
+            ql += 64;
+            qh += 32;
+        }
+        for (int j = 0; j < 8; j++) {
+            int first = 0, second = 0;
+            for (int l = 0; l < 16; l++) {
+                first += q[j * 32 + l] * x[j].q[l];
+                second += q[j * 32 + 16 + l] * x[j].q[16 + l];
+            }
+            sum += d * x[j].d * (float)(scales[2 * j] * first + scales[2 * j + 1] * second);
+        }
+    }
+    return sum;
+}
+
+static float dot_f32(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) {
+    (void)x;
+    float w[1];
+    float sum = 0;
+    for (int j = 0; j < columns; j++) { memcpy(w, row + 4 * j, 4); sum += w[0] * xf[j]; }
+    return sum;
+}
+
+static float dot_f16(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) {
+    (void)x;
+    float sum = 0;
+    for (int j = 0; j < columns; j++) sum += mowai_load_half(row + 2 * j) * xf[j];
+    return sum;
+}
+
+static float dot_bf16(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) {
+    (void)x;
+    float sum = 0;
+    for (int j = 0; j < columns; j++) {
+        uint32_t bits = (uint32_t)mowai_load_u16(row + 2 * j) << 16;
+        float w;
+        memcpy(&w, &bits, 4);
+        sum += w * xf[j];
+    }
+    return sum;
+}
+
+mowai_row_dot mowai_portable_dot(int type) {
+    switch (type) {
+    case MOWAI_F32: return dot_f32;
+    case MOWAI_F16: return dot_f16;
+    case MOWAI_BF16: return dot_bf16;
+    case MOWAI_Q4_0: return dot_q4_0;
+    case MOWAI_Q4_1: return dot_q4_1;
+    case MOWAI_Q5_0: return dot_q5_0;
+    case MOWAI_Q5_1: return dot_q5_1;
+    case MOWAI_Q8_0: return dot_q8_0;
+    case MOWAI_Q4_K: return dot_q4_k;
+    case MOWAI_Q6_K: return dot_q6_k;
+    default: return NULL;
+    }
+}
+
+// ---- Choosing at run time ----
+
+static int has_avx2(void) {
+#ifdef MOWAI_HAS_X86
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        // MOWAI_KERNELS=portable forces the plain C loops (to compare, or to rule the SIMD ones out).
+        const char *choice = getenv("MOWAI_KERNELS");
+        cached = !(choice && strcmp(choice, "portable") == 0) && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    }
+    return cached;
+#else
+    return 0;
+#endif
+}
+
+static int has_vnni(void) {
+#ifdef MOWAI_HAS_X86
+    static int cached = -1;
+    if (cached < 0) {
+        unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+        // CPUID.(EAX=7,ECX=1):EAX bit 4 is AVX-VNNI; it uses the same register state as AVX2.
+        cached = has_avx2() && __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && ((eax >> 4) & 1);
+    }
+    return cached;
+#else
+    return 0;
+#endif
+}
+
+const char *mowai_kernel_isa(void) { return has_avx2() ? (has_vnni() ? "avx2+vnni" : "avx2") : "scalar"; }
+
+int mowai_kernel_supports(int type) { return mowai_portable_dot(type) != NULL; }
+
+int mowai_kernel_takes_q8(int type) { return type != MOWAI_F32 && type != MOWAI_F16 && type != MOWAI_BF16; }
+
+void mowai_quantize_q8(const float *x, mowai_q8_block *out, int n) {
+#ifdef MOWAI_HAS_X86
+    if (has_avx2()) { mowai_avx2_quantize_q8(x, out, n); return; }
+#endif
+    for (int b = 0; b < n / 32; b++, x += 32) {
+        float amax = 0;
+        for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(x[j]));
+        const float d = amax / 127, inverse = d != 0 ? 1 / d : 0;
+        int sum = 0;
+        for (int j = 0; j < 32; j++) {
+            int q = (int)lrintf(x[j] * inverse);
+            out[b].q[j] = (int8_t)q;
+            sum += q;
+        }
+        out[b].d = d;
+        out[b].s = d * (float)sum;
+    }
+}
+
+void mowai_matmul(int type, const void *weights, size_t row_bytes, int columns, int row_begin, int row_end,
+                  const mowai_q8_block *x_q8, const float *x_f32, int tokens, float *out, int out_stride) {
+#ifdef MOWAI_HAS_X86
+    if (has_avx2()) {
+        mowai_matmul_fn fast = has_vnni() ? mowai_vnni_matmul(type) : mowai_avx2_matmul(type);
+        if (fast) { fast(weights, row_bytes, columns, row_begin, row_end, x_q8, x_f32, tokens, out, out_stride); return; }
+    }
+#endif
+    mowai_matmul_portable(type, weights, row_bytes, columns, row_begin, row_end, x_q8, x_f32, tokens, out, out_stride);
+}
+
+void mowai_matmul_portable(int type, const void *weights, size_t row_bytes, int columns, int row_begin, int row_end,
+                           const mowai_q8_block *x_q8, const float *x_f32, int tokens, float *out, int out_stride) {
+    mowai_row_dot dot = mowai_portable_dot(type);
+    if (!dot) return;
+    const uint8_t *base = weights;
+    for (int r = row_begin; r < row_end; r++) {
+        for (int t = 0; t < tokens; t++) {
+            const mowai_q8_block *xq = x_q8 ? x_q8 + (size_t)t * (columns / 32) : NULL;
+            const float *xf = x_f32 ? x_f32 + (size_t)t * columns : NULL;
+            out[(size_t)t * out_stride + r] = dot(base + (size_t)r * row_bytes, xq, xf, columns);
+        }
+    }
+}
+
+void mowai_attention(const float *q, const float *keys, const float *values, int stride, int count, int size,
+                     float scale, float *scores, float *out) {
+#ifdef MOWAI_HAS_X86
+    if (has_avx2() && size % 8 == 0) { mowai_avx2_attention(q, keys, values, stride, count, size, scale, scores, out); return; }
+#endif
+    float best = -INFINITY;
+    for (int p = 0; p < count; p++) {
+        float dot = 0;
+        for (int j = 0; j < size; j++) dot += q[j] * keys[(size_t)p * stride + j];
+        scores[p] = dot * scale;
+        best = fmaxf(best, scores[p]);
+    }
+    float total = 0;
+    for (int p = 0; p < count; p++) { scores[p] = expf(scores[p] - best); total += scores[p]; }
+    for (int j = 0; j < size; j++) out[j] = 0;
+    for (int p = 0; p < count; p++) {
+        const float weight = scores[p] / total;
+        for (int j = 0; j < size; j++) out[j] += weight * values[(size_t)p * stride + j];
+    }
+}
+
+float mowai_dot_f32(const float *a, const float *b, int n) {
+#ifdef MOWAI_HAS_X86
+    if (has_avx2()) return mowai_avx2_dot_f32(a, b, n);
+#endif
+    float sum = 0;
+    for (int j = 0; j < n; j++) sum += a[j] * b[j];
+    return sum;
+}
+
+void mowai_axpy_f32(float *y, float a, const float *x, int n) {
+#ifdef MOWAI_HAS_X86
+    if (has_avx2()) { mowai_avx2_axpy_f32(y, a, x, n); return; }
+#endif
+    for (int j = 0; j < n; j++) y[j] += a * x[j];
+}

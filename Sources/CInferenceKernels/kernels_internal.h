@@ -1,0 +1,54 @@
+// Shared between the portable kernels and the x86 ones.
+#ifndef MOWAI_KERNELS_INTERNAL_H
+#define MOWAI_KERNELS_INTERNAL_H
+
+#include "inference_kernels.h"
+#include <string.h>
+
+static inline float mowai_half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16;
+    uint32_t exponent = (h >> 10) & 0x1F;
+    uint32_t mantissa = h & 0x3FF;
+    uint32_t bits;
+    if (exponent == 0) {
+        if (mantissa == 0) {
+            bits = sign;
+        } else {  // subnormal: renormalise
+            exponent = 127 - 15 + 1;
+            while ((mantissa & 0x400) == 0) { mantissa <<= 1; exponent--; }
+            bits = sign | (exponent << 23) | ((mantissa & 0x3FF) << 13);
+        }
+    } else if (exponent == 31) {
+        bits = sign | 0x7F800000 | (mantissa << 13);
+    } else {
+        bits = sign | ((exponent + 127 - 15) << 23) | (mantissa << 13);
+    }
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+static inline uint16_t mowai_load_u16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline float mowai_load_half(const uint8_t *p) { return mowai_half_to_float(mowai_load_u16(p)); }
+
+/// One row times one activation vector, per type, portable C.
+typedef float (*mowai_row_dot)(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns);
+
+mowai_row_dot mowai_portable_dot(int type);
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define MOWAI_HAS_X86 1
+/// The AVX2 matmul for `type`, or NULL when there is none; called only when the CPU has AVX2 and FMA.
+typedef void (*mowai_matmul_fn)(const void *weights, size_t row_bytes, int columns, int row_begin, int row_end,
+                                const mowai_q8_block *x_q8, const float *x_f32, int tokens, float *out, int out_stride);
+mowai_matmul_fn mowai_avx2_matmul(int type);
+/// The same with AVX-VNNI's one-instruction u8×s8 dot product, for CPUs that have it.
+mowai_matmul_fn mowai_vnni_matmul(int type);
+void mowai_avx2_quantize_q8(const float *x, mowai_q8_block *out, int n);
+void mowai_avx2_attention(const float *q, const float *keys, const float *values, int stride, int count, int size,
+                          float scale, float *scores, float *out);
+float mowai_avx2_dot_f32(const float *a, const float *b, int n);
+void mowai_avx2_axpy_f32(float *y, float a, const float *x, int n);
+#endif
+
+#endif

@@ -1,0 +1,197 @@
+import Foundation
+import Synchronization
+
+/// The thread that owns a `LlamaContext` and serves requests on it: it admits requests into free
+/// sequences, plans each step's batch fairly, samples, and streams text back. Everything a request
+/// needs while running lives on this thread; callers talk to it through `submit` and `cancel`.
+final class InferenceEngine: @unchecked Sendable {
+    typealias Continuation = AsyncThrowingStream<GenerationEvent, any Error>.Continuation
+
+    let context: LlamaContext
+    private let tokenizer: Tokenizer
+    private let inbox = Mutex(Inbox())
+    private let wakeup = NSCondition()
+    private var thread: Thread?
+
+    private struct Inbox {
+        var nextID = 1
+        var arrived: [Job] = []
+        var cancelled: Set<Int> = []
+        var stopping = false
+        var stopped = false
+    }
+
+    init(context: LlamaContext, tokenizer: Tokenizer) {
+        self.context = context
+        self.tokenizer = tokenizer
+        let thread = Thread { [self] in self.serve() }
+        thread.name = "mowai-inference"
+        thread.stackSize = 4 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    func submit(prompt: [Int32], request: GenerationRequest, stopStrings: [String], continuation: Continuation) -> Int {
+        let id = inbox.withLock { inbox in
+            defer { inbox.nextID += 1 }
+            inbox.arrived.append(Job(id: inbox.nextID, prompt: prompt, request: request, stopStrings: stopStrings, continuation: continuation))
+            return inbox.nextID
+        }
+        signal()
+        return id
+    }
+
+    func cancel(_ id: Int) {
+        inbox.withLock { _ = $0.cancelled.insert(id) }
+        signal()
+    }
+
+    /// Ends every request (their streams finish with CancellationError) and the thread; waits for it.
+    func stop() {
+        inbox.withLock { $0.stopping = true }
+        signal()
+        while !inbox.withLock({ $0.stopped }) { usleep(200) }
+    }
+
+    private func signal() {
+        wakeup.lock()
+        wakeup.signal()
+        wakeup.unlock()
+    }
+
+    // MARK: The engine thread
+
+    private var waiting: [Job] = []
+    private var active: [Job] = []
+    private var freeSequences: [Int] = []
+    private var turn = 0
+
+    private func serve() {
+        freeSequences = Array((0..<context.sequenceCount).reversed())
+        while true {
+            wakeup.lock()
+            while active.isEmpty && waiting.isEmpty && inbox.withLock({ $0.arrived.isEmpty && $0.cancelled.isEmpty && !$0.stopping }) {
+                wakeup.wait()
+            }
+            wakeup.unlock()
+            let (arrived, cancelled, stopping) = inbox.withLock { inbox in
+                defer { inbox.arrived = []; inbox.cancelled = [] }
+                return (inbox.arrived, inbox.cancelled, inbox.stopping)
+            }
+            waiting += arrived
+            if stopping {
+                for job in waiting + active { job.continuation.finish(throwing: CancellationError()) }
+                inbox.withLock { $0.stopped = true }
+                return
+            }
+            if !cancelled.isEmpty {
+                waiting.removeAll { cancelled.contains($0.id) }
+                for job in active where cancelled.contains(job.id) { release(job) }
+            }
+            while !waiting.isEmpty, let sequence = freeSequences.popLast() {
+                let job = waiting.removeFirst()
+                job.sequence = sequence
+                active.append(job)
+            }
+            if !active.isEmpty { step() }
+        }
+    }
+
+    /// One forward pass: every active request advances by its share of the batch.
+    private func step() {
+        turn = (turn + 1) % active.count
+        let order = Array(active[turn...] + active[..<turn])
+        let counts = BatchPlanner.plan(demands: order.map(\.demand), capacity: context.batchCapacity)
+        context.clearBatch()
+        var sampled: [Job] = []
+        for (job, count) in zip(order, counts) where count > 0 {
+            do {
+                if let token = job.pendingToken {
+                    try context.append(token, sequence: job.sequence, position: job.position, wantsLogits: true)
+                    job.position += 1
+                    sampled.append(job)
+                } else {
+                    for _ in 0..<count {
+                        let last = job.fed + 1 == job.prompt.count
+                        try context.append(job.prompt[job.fed], sequence: job.sequence, position: job.position, wantsLogits: last)
+                        job.fed += 1
+                        job.position += 1
+                        if last { sampled.append(job) }
+                    }
+                }
+            } catch {
+                job.continuation.finish(throwing: error)
+                release(job)
+            }
+        }
+        context.evaluate()
+        for (row, job) in sampled.enumerated() { advance(job, logits: context.logits(row: row)) }
+    }
+
+    /// Samples the next token of `job` and streams what it completes.
+    private func advance(_ job: Job, logits: UnsafeMutableBufferPointer<Float>) {
+        let token = job.sampler.sample(logits, recent: job.history[...], using: &job.generator)
+        job.pendingToken = nil
+        if tokenizer.isEndOfGeneration(token) { return finish(job, .endOfText) }
+        job.history.append(token)
+        job.generated += 1
+        let (text, stopped) = job.filter.feed(job.utf8.append(tokenizer.bytes(of: [token])))
+        if !text.isEmpty { job.continuation.yield(.text(text)) }
+        if stopped { return finish(job, .stopString, flush: false) }
+        if job.generated >= job.request.maxTokens { return finish(job, .maxTokens) }
+        if job.position >= context.contextLength { return finish(job, .contextFull) }
+        job.pendingToken = token
+    }
+
+    private func finish(_ job: Job, _ reason: FinishReason, flush: Bool = true) {
+        if flush {
+            let rest = job.filter.feed(job.utf8.finish()).text + job.filter.finish()
+            if !rest.isEmpty { job.continuation.yield(.text(rest)) }
+        }
+        job.continuation.yield(.finished(reason, GenerationUsage(promptTokens: job.prompt.count, generatedTokens: job.generated)))
+        job.continuation.finish()
+        release(job)
+    }
+
+    private func release(_ job: Job) {
+        guard let index = active.firstIndex(where: { $0 === job }) else { return }
+        active.remove(at: index)
+        freeSequences.append(job.sequence)
+        job.continuation.finish()
+    }
+}
+
+/// One request while the engine serves it (engine thread only).
+private final class Job {
+    let id: Int
+    let prompt: [Int32]
+    let request: GenerationRequest
+    let continuation: InferenceEngine.Continuation
+    var sequence = 0
+    /// Prompt tokens fed so far; the position the next token goes to.
+    var fed = 0
+    var position = 0
+    /// Sampled, streamed, not yet fed back.
+    var pendingToken: Int32?
+    var generated = 0
+    var history: [Int32]
+    var sampler: Sampler
+    var generator: SamplingRandom
+    var utf8 = UTF8Stream()
+    var filter: StopStringFilter
+
+    init(id: Int, prompt: [Int32], request: GenerationRequest, stopStrings: [String], continuation: InferenceEngine.Continuation) {
+        self.id = id
+        self.prompt = prompt
+        self.request = request
+        self.continuation = continuation
+        history = prompt
+        history.reserveCapacity(prompt.count + request.maxTokens)
+        sampler = Sampler(options: request.sampling)
+        generator = SamplingRandom(seed: request.seed)
+        filter = StopStringFilter(stopStrings: stopStrings)
+    }
+
+    /// Tokens it could feed now.
+    var demand: Int { pendingToken != nil ? 1 : prompt.count - fed }
+}

@@ -1,0 +1,68 @@
+/// A language model as agents see it: a request in, text streamed out. Local models implement it
+/// (`LocalLLM`); remote providers can too. Cancelling the consuming task, or dropping the stream,
+/// stops the generation.
+public protocol LLM: Sendable {
+    /// What to show for it ("SmolLM2-135M-Instruct.Q4_1.gguf").
+    var name: String { get }
+    func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, any Error>
+}
+
+public struct GenerationRequest: Sendable, Equatable {
+    public enum Prompt: Sendable, Equatable {
+        /// Wrapped in the model's chat template, ending with the assistant's turn.
+        case chat([ChatTemplate.Message])
+        /// Used as it is.
+        case text(String)
+    }
+
+    public var prompt: Prompt
+    public var sampling: SamplingOptions
+    public var maxTokens: Int
+    /// Generation ends before any of these; the chat template's own end markers always apply.
+    public var stopStrings: [String]
+    public var seed: UInt64
+
+    public init(prompt: Prompt, sampling: SamplingOptions = SamplingOptions(), maxTokens: Int = 256,
+                stopStrings: [String] = [], seed: UInt64 = 42) {
+        self.prompt = prompt
+        self.sampling = sampling
+        self.maxTokens = maxTokens
+        self.stopStrings = stopStrings
+        self.seed = seed
+    }
+}
+
+public enum GenerationEvent: Sendable, Equatable {
+    /// The next piece of text: whole characters, never part of a stop string.
+    case text(String)
+    case finished(FinishReason, GenerationUsage)
+}
+
+public enum FinishReason: String, Sendable, Equatable {
+    case endOfText = "end of text"
+    case stopString = "stop string"
+    case maxTokens = "max tokens"
+    case contextFull = "context full"
+}
+
+public struct GenerationUsage: Sendable, Equatable {
+    public var promptTokens: Int
+    public var generatedTokens: Int
+    public init(promptTokens: Int, generatedTokens: Int) {
+        self.promptTokens = promptTokens
+        self.generatedTokens = generatedTokens
+    }
+}
+
+public enum LLMError: Error, Equatable, CustomStringConvertible {
+    case promptTooLong(tokens: Int, contextLength: Int)
+    case invalidRequest(String)
+
+    public var description: String {
+        switch self {
+        case .promptTooLong(let tokens, let length):
+            return "the prompt is \(tokens) tokens, but the context holds \(length): shorten it (or raise --context)"
+        case .invalidRequest(let reason): return "invalid request: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// A GGUF model loaded once and served to any number of callers: each request gets a sequence of its
+/// own, and the engine thread advances all of them together, one shared pass over the weights per step.
+public final class LocalLLM: LLM, @unchecked Sendable {
+    public let name: String
+    public let model: LlamaModel
+    public let tokenizer: Tokenizer
+    public let template: ChatTemplate
+    public var contextLength: Int { engine.context.contextLength }
+    private let engine: InferenceEngine
+
+    /// - Parameters:
+    ///   - threads: CPU threads for the forward pass (default: every core).
+    ///   - sequences: requests served at once; more wait their turn in order.
+    ///   - contextLength: positions per request (default: the model's). KV memory is committed as used.
+    public init(file: GGUFModelFile, threads: Int = ProcessInfo.processInfo.activeProcessorCount, sequences: Int = 8,
+                contextLength: Int? = nil, template: ChatTemplate? = nil) throws(GGUFError) {
+        name = (file.gguf.file as NSString).lastPathComponent
+        model = try LlamaModel(file: file)
+        tokenizer = try Tokenizer(gguf: file.gguf)
+        self.template = template ?? ChatTemplate.detect(in: file.gguf)
+        let context = LlamaContext(model: model, threads: threads, sequences: sequences, contextLength: contextLength)
+        engine = InferenceEngine(context: context, tokenizer: tokenizer)
+    }
+
+    deinit { engine.stop() }
+
+    /// The token ids a request's prompt becomes.
+    public func promptTokens(_ prompt: GenerationRequest.Prompt) -> [Int32] {
+        switch prompt {
+        case .chat(let messages): return tokenizer.encode(template.render(messages))
+        case .text(let text): return tokenizer.encode(text)
+        }
+    }
+
+    public func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: GenerationEvent.self, throwing: (any Error).self)
+        do {
+            let sampling = try request.sampling.validated()
+            guard request.maxTokens >= 1 else { throw LLMError.invalidRequest("max tokens must be at least 1") }
+            let tokens = promptTokens(request.prompt)
+            guard !tokens.isEmpty else { throw LLMError.invalidRequest("the prompt is empty") }
+            // At least one position must be left to generate into.
+            guard tokens.count < contextLength else { throw LLMError.promptTooLong(tokens: tokens.count, contextLength: contextLength) }
+            var stops = request.stopStrings
+            if case .chat = request.prompt { stops += template.stopStrings }
+            var accepted = request
+            accepted.sampling = sampling
+            let id = engine.submit(prompt: tokens, request: accepted, stopStrings: stops, continuation: continuation)
+            continuation.onTermination = { [engine] _ in engine.cancel(id) }
+        } catch {
+            continuation.finish(throwing: error)
+        }
+        return stream
+    }
+}

@@ -1,0 +1,38 @@
+import CInferenceKernels
+
+/// A weight matrix where it lies in the mapped file, multiplied by the C kernels. ggml's shape
+/// [columns, rows]: each output row is one contiguous run of blocks.
+struct WeightMatrix: @unchecked Sendable {
+    let base: UnsafeRawPointer
+    let type: GGMLType
+    let columns: Int
+    let rows: Int
+    let rowBytes: Int
+
+    init(_ tensor: GGUFFile.Tensor, in file: MappedFile) {
+        precondition(tensor.dimensions.count == 2, "\(tensor.name) is not a matrix")
+        base = UnsafeRawPointer(file.bytes.baseAddress!) + tensor.offset
+        type = tensor.type
+        columns = tensor.dimensions[0]
+        rows = tensor.dimensions[1]
+        rowBytes = columns / type.blockSize * type.bytesPerBlock
+    }
+
+    /// out[t·outStride + r] = row r · activation t for `rowRange`. Quantized types read `quantized`,
+    /// float types read `floats`; both hold `tokens` activations of `columns` values.
+    func multiply(rows rowRange: Range<Int>, floats: UnsafePointer<Float>, quantized: UnsafePointer<mowai_q8_block>,
+                  tokens: Int, into out: UnsafeMutablePointer<Float>, outStride: Int) {
+        guard !rowRange.isEmpty, tokens > 0 else { return }
+        mowai_matmul(Int32(type.rawValue), base, rowBytes, Int32(columns), Int32(rowRange.lowerBound), Int32(rowRange.upperBound),
+                     quantized, floats, Int32(tokens), out, Int32(outStride))
+    }
+
+    /// Row `row` as floats (the embedding lookup).
+    func dequantizeRow(_ row: Int, into destination: UnsafeMutablePointer<Float>) {
+        Dequantize.elements(columns, of: type, from: UnsafeRawBufferPointer(start: base + row * rowBytes, count: rowBytes),
+                            into: UnsafeMutableBufferPointer(start: destination, count: columns))
+    }
+}
+
+/// The CPU's instruction set the kernels use ("avx2" or "scalar").
+public var kernelInstructionSet: String { String(cString: mowai_kernel_isa()) }

@@ -1,0 +1,120 @@
+import CInferenceKernels
+import Foundation
+@testable import Inference
+import Testing
+
+/// The C kernels against the Swift reference dequantization (itself checked bit for bit against the
+/// gguf package): for every weight type, rows × tokens, SIMD and portable loops alike.
+@Suite("CPU kernels")
+struct KernelTests {
+    static let columns = 512
+    static let rows = 7
+    static let tokens = 6
+
+    /// Random blocks whose scales are sane halves (random scale bits could be NaN or infinite).
+    static func weights(_ type: GGMLType, using random: inout SamplingRandom) -> [UInt8] {
+        let rowBytes = columns / type.blockSize * type.bytesPerBlock
+        var bytes = (0..<rows * rowBytes).map { _ in UInt8.random(in: 0...255, using: &random) }
+        func half(_ value: Float, at offset: Int) {
+            let bits = Float16(value).bitPattern
+            bytes[offset] = UInt8(bits & 0xFF)
+            bytes[offset + 1] = UInt8(bits >> 8)
+        }
+        let scaleOffsets: [Int] = switch type {
+        case .q4_0, .q5_0, .q8_0: [0]
+        case .q4_1, .q5_1, .q4_K: [0, 2]
+        case .q6_K: [208]
+        default: []
+        }
+        for block in stride(from: 0, to: bytes.count, by: type.bytesPerBlock) where !scaleOffsets.isEmpty {
+            for offset in scaleOffsets { half(Float.random(in: -0.05...0.05, using: &random), at: block + offset) }
+        }
+        switch type {
+        case .f32:
+            for index in stride(from: 0, to: bytes.count, by: 4) {
+                withUnsafeBytes(of: Float.random(in: -1...1, using: &random)) { for byte in 0..<4 { bytes[index + byte] = $0[byte] } }
+            }
+        case .f16:
+            for index in stride(from: 0, to: bytes.count, by: 2) { half(Float.random(in: -1...1, using: &random), at: index) }
+        case .bf16:
+            for index in stride(from: 0, to: bytes.count, by: 2) {
+                let bits = Float.random(in: -1...1, using: &random).bitPattern >> 16
+                bytes[index] = UInt8(bits & 0xFF)
+                bytes[index + 1] = UInt8(bits >> 8)
+            }
+        default: break
+        }
+        return bytes
+    }
+
+    @Test("every type's matmul equals the dequantized dot product with the rounded activations",
+          arguments: [GGMLType.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q6_K])
+    func matmul(type: GGMLType) {
+        var random = SamplingRandom(seed: UInt64(type.rawValue) + 1)
+        let weights = Self.weights(type, using: &random)
+        let activations = (0..<Self.tokens * Self.columns).map { _ in Float.random(in: -3...3, using: &random) }
+        var quantized = [mowai_q8_block](repeating: mowai_q8_block(), count: Self.tokens * Self.columns / 32)
+        mowai_quantize_q8(activations, &quantized, Int32(activations.count))
+        // Quantized types see the activations as rounded; float types see them as they are.
+        let seen: [Float] = mowai_kernel_takes_q8(Int32(type.rawValue)) != 0
+            ? quantized.flatMap { block in withUnsafeBytes(of: block.q) { $0.map { Float(Int8(bitPattern: $0)) * block.d } } }
+            : activations
+        let rowBytes = weights.count / Self.rows
+        var fast = [Float](repeating: .nan, count: Self.tokens * Self.rows)
+        var portable = fast
+        weights.withUnsafeBytes { w in
+            mowai_matmul(Int32(type.rawValue), w.baseAddress, rowBytes, Int32(Self.columns), 0, Int32(Self.rows),
+                         quantized, activations, Int32(Self.tokens), &fast, Int32(Self.rows))
+            mowai_matmul_portable(Int32(type.rawValue), w.baseAddress, rowBytes, Int32(Self.columns), 0, Int32(Self.rows),
+                                  quantized, activations, Int32(Self.tokens), &portable, Int32(Self.rows))
+        }
+        var row = [Float](repeating: 0, count: Self.columns)
+        for r in 0..<Self.rows {
+            weights.withUnsafeBytes { w in
+                row.withUnsafeMutableBufferPointer {
+                    Dequantize.elements(Self.columns, of: type, from: UnsafeRawBufferPointer(rebasing: w[(r * rowBytes)...]), into: $0)
+                }
+            }
+            for t in 0..<Self.tokens {
+                var expected: Double = 0, magnitude: Double = 0
+                for j in 0..<Self.columns {
+                    expected += Double(row[j]) * Double(seen[t * Self.columns + j])
+                    magnitude += abs(Double(row[j]) * Double(seen[t * Self.columns + j]))
+                }
+                let tolerance = 1e-5 * magnitude + 1e-6
+                #expect(abs(Double(fast[t * Self.rows + r]) - expected) <= tolerance, "\(type) row \(r) token \(t): \(fast[t * Self.rows + r]) vs \(expected)")
+                #expect(abs(Double(portable[t * Self.rows + r]) - expected) <= tolerance, "\(type) portable row \(r) token \(t)")
+            }
+        }
+    }
+
+    @Test("activations round into blocks of 32 with their scale and sum; zeros stay zero")
+    func quantize() {
+        let values: [Float] = (0..<64).map { $0 < 32 ? Float($0 - 16) / 4 : 0 }
+        var blocks = [mowai_q8_block](repeating: mowai_q8_block(), count: 2)
+        mowai_quantize_q8(values, &blocks, 64)
+        #expect(blocks[0].d == 4.0 / 127)
+        let first = withUnsafeBytes(of: blocks[0].q) { $0.map { Int8(bitPattern: $0) } }
+        #expect(first[0] == -127 && first[16] == 0 && first[31] == Int8((15.0 / 4 / (4.0 / 127)).rounded()))
+        #expect(abs(blocks[0].s - blocks[0].d * Float(first.reduce(0) { $0 + Int($1) })) < 1e-6)
+        #expect(blocks[1].d == 0 && blocks[1].s == 0)
+    }
+
+    @Test("attention is the softmax-weighted sum of the values")
+    func attention() {
+        let size = 16, count = 5, stride = 32
+        var random = SamplingRandom(seed: 9)
+        let q = (0..<size).map { _ in Float.random(in: -1...1, using: &random) }
+        let keys = (0..<count * stride).map { _ in Float.random(in: -1...1, using: &random) }
+        let values = (0..<count * stride).map { _ in Float.random(in: -1...1, using: &random) }
+        var scores = [Float](repeating: 0, count: count), out = [Float](repeating: 0, count: size)
+        mowai_attention(q, keys, values, Int32(stride), Int32(count), Int32(size), 0.25, &scores, &out)
+        let raw = (0..<count).map { p in (0..<size).reduce(Float(0)) { $0 + q[$1] * keys[p * stride + $1] } * 0.25 }
+        let weights = raw.map { expf($0 - raw.max()!) }
+        let total = weights.reduce(0, +)
+        for j in 0..<size {
+            let expected = (0..<count).reduce(Float(0)) { $0 + weights[$1] / total * values[$1 * stride + j] }
+            #expect(abs(out[j] - expected) < 1e-5)
+        }
+    }
+}
