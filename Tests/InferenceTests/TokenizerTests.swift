@@ -99,3 +99,65 @@ extension TokenizeCommandTests {
         #expect(absurd.errors.contains("temperature"))
     }
 }
+
+extension TokenizeCommandTests {
+    @Test("generate: stop strings end the text before them; a prompt beyond --context is refused with the reason",
+          .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
+    func generateLimits() throws {
+        let counting = try run(["--model", DefaultModel.path, "--prompt", "1, 2, 3, 4,", "--temp", "0", "--max-tokens", "40", "--stop", " 9"],
+                               command: "generate")
+        #expect(counting.status == 0, "\(counting.errors)")
+        #expect(counting.output == " 5, 6, 7, 8,\n", "\(counting.output)")
+        let long = try run(["--model", DefaultModel.path, "--prompt", String(repeating: "word ", count: 100), "--context", "50"], command: "generate")
+        #expect(long.status == 1)
+        #expect(long.errors.contains("the prompt is 101 tokens, but the context holds 50"), "\(long.errors)")
+        let full = try run(["--model", DefaultModel.path, "--prompt", "1, 2, 3,", "--temp", "0", "--context", "12"], command: "generate")
+        #expect(full.status == 0)
+        #expect(full.errors.contains("the context of 12 tokens is full"), "\(full.errors)")
+    }
+
+    @Test("generate: Ctrl-C stops at once, keeps the text so far, and exits with 130",
+          .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
+    func interrupt() throws {
+        let process = Process()
+        process.executableURL = EndToEndSupport.ArenaProcess.executable
+        process.arguments = ["generate", "--model", DefaultModel.path, "--prompt", "1, 2, 3,", "--temp", "0", "--max-tokens", "100000",
+                             "--context", "8192", "--threads", "1"]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Wait for the first text, then interrupt.
+        let first = output.fileHandleForReading.availableData
+        #expect(!first.isEmpty)
+        kill(process.processIdentifier, SIGINT)
+        let rest = output.fileHandleForReading.readDataToEndOfFile()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(message == "mowai: interrupted; the text so far is above\n")
+        // The text so far (the counting goes on with " 4,", a token at a time) and a final newline.
+        let text = String(decoding: first + rest, as: UTF8.self)
+        #expect(text.hasSuffix("\n") && " 4, 5, 6, 7, 8, 9, 10, 11, 12".hasPrefix(text.dropLast().prefix(29)), "\(text.debugDescription)")
+    }
+
+    @Test("bench model prints load time, pp and tg for 1 and N threads and peak RSS as JSON",
+          .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
+    func benchModel() throws {
+        let result = try run(["model", "--model", DefaultModel.path, "--json", "--threads", "2", "--prompt-tokens", "16",
+                              "--decode-tokens", "4", "--repetitions", "1"], command: "bench")
+        #expect(result.status == 0, "\(result.errors)")
+        struct Report: Decodable {
+            struct Run: Decodable { let threads: Int; let promptTokensPerSecond: Double; let decodeTokensPerSecond: Double }
+            let loadSeconds: Double
+            let runs: [Run]
+            let peakRSSBytes: Int
+            let fileBytes: Int
+        }
+        let report = try JSONDecoder().decode(Report.self, from: Data(result.output.utf8))
+        #expect(report.runs.map(\.threads) == [1, 2])
+        #expect(report.runs.allSatisfy { $0.promptTokensPerSecond > 0 && $0.decodeTokensPerSecond > 0 })
+        #expect(report.loadSeconds > 0 && report.loadSeconds < 5)
+        #expect(report.peakRSSBytes > 0 && report.fileBytes == 98_362_432)
+    }
+}
