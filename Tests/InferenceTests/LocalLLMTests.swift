@@ -56,9 +56,17 @@ struct LocalLLMTests {
         GenerationRequest(prompt: .chat([.init(role: "user", content: question)]), sampling: .greedy, maxTokens: maxTokens)
     }
 
-    @Test("a chat question gets a sensible English answer and the reason it ended")
+    @Test("chat questions get sensible English answers (greedy) and the reason they ended")
     func answers() async throws {
         let llm = try #require(Self.llm)
+        for (question, expected) in [("What colour is the sky on a clear day?", "blue"), ("Name the largest planet in the solar system.", "planet")] {
+            let answer = try await Self.collect(llm, Self.greedy(question, maxTokens: 40)).text
+            #expect(answer.contains(expected), "\(answer)")
+            // English prose: words of letters, the commonest words present.
+            let words = answer.split { !$0.isLetter && $0 != "'" && $0 != "-" }
+            let common = Set(words.map { $0.lowercased() }).intersection(["the", "is", "a", "and", "of", "in", "it", "to"])
+            #expect(words.count >= 15 && common.count >= 3, "\(answer)")
+        }
         let (text, end) = try await Self.collect(llm, Self.greedy("What is the capital of France?"))
         #expect(text.contains("Paris"), "\(text)")
         guard case .finished(.endOfText, let usage) = end else { Issue.record("ended with \(String(describing: end))"); return }
