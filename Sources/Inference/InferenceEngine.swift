@@ -31,14 +31,17 @@ final class InferenceEngine: @unchecked Sendable {
         thread.start()
     }
 
-    func submit(prompt: [Int32], request: GenerationRequest, stopStrings: [String], continuation: Continuation) -> Int {
-        let id = inbox.withLock { inbox in
+    /// An id for a request about to be submitted, so its stream can be wired to cancel it first.
+    func reserveID() -> Int {
+        inbox.withLock { inbox in
             defer { inbox.nextID += 1 }
-            inbox.arrived.append(Job(id: inbox.nextID, prompt: prompt, request: request, stopStrings: stopStrings, continuation: continuation))
             return inbox.nextID
         }
+    }
+
+    func submit(id: Int, prompt: [Int32], request: GenerationRequest, stopStrings: [String], continuation: Continuation) {
+        inbox.withLock { $0.arrived.append(Job(id: id, prompt: prompt, request: request, stopStrings: stopStrings, continuation: continuation)) }
         signal()
-        return id
     }
 
     func cancel(_ id: Int) {
@@ -85,6 +88,7 @@ final class InferenceEngine: @unchecked Sendable {
                 return
             }
             if !cancelled.isEmpty {
+                // Waiting or running: a cancelled request goes either way.
                 waiting.removeAll { cancelled.contains($0.id) }
                 for job in active where cancelled.contains(job.id) { release(job) }
             }

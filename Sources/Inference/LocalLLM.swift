@@ -9,18 +9,22 @@ public final class LocalLLM: LLM, @unchecked Sendable {
     public let template: ChatTemplate
     public var contextLength: Int { engine.context.contextLength }
     private let engine: InferenceEngine
+    /// Models of 128k positions would otherwise reserve gigabytes of address space per request.
+    public static let defaultContextLimit = 8192
 
     /// - Parameters:
     ///   - threads: CPU threads for the forward pass (default: every core).
     ///   - sequences: requests served at once; more wait their turn in order.
-    ///   - contextLength: positions per request (default: the model's). KV memory is committed as used.
+    ///   - contextLength: positions per request (default: the model's, at most 8192). KV memory is
+    ///     committed as it is used.
     public init(file: GGUFModelFile, threads: Int = ProcessInfo.processInfo.activeProcessorCount, sequences: Int = 8,
                 contextLength: Int? = nil, template: ChatTemplate? = nil) throws(GGUFError) {
         name = (file.gguf.file as NSString).lastPathComponent
         model = try LlamaModel(file: file)
         tokenizer = try Tokenizer(gguf: file.gguf)
         self.template = template ?? ChatTemplate.detect(in: file.gguf)
-        let context = LlamaContext(model: model, threads: threads, sequences: sequences, contextLength: contextLength)
+        let context = LlamaContext(model: model, threads: threads, sequences: sequences,
+                                   contextLength: contextLength ?? min(model.config.contextLength, Self.defaultContextLimit))
         engine = InferenceEngine(context: context, tokenizer: tokenizer)
     }
 
@@ -47,8 +51,9 @@ public final class LocalLLM: LLM, @unchecked Sendable {
             if case .chat = request.prompt { stops += template.stopStrings }
             var accepted = request
             accepted.sampling = sampling
-            let id = engine.submit(prompt: tokens, request: accepted, stopStrings: stops, continuation: continuation)
+            let id = engine.reserveID()
             continuation.onTermination = { [engine] _ in engine.cancel(id) }
+            engine.submit(id: id, prompt: tokens, request: accepted, stopStrings: stops, continuation: continuation)
         } catch {
             continuation.finish(throwing: error)
         }

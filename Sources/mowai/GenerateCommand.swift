@@ -41,7 +41,7 @@ struct GenerateCommand: ParsableCommand {
     var stop: [String] = []
     @Option(help: "Threads (default: every core).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Context length in tokens (default: the model's).")
+    @Option(help: "Context length in tokens (default: the model's, at most 8192).")
     var context: Int?
     @Flag(help: "Print token counts and speeds on stderr at the end.")
     var stats = false
