@@ -2,6 +2,11 @@
 `gguf` package's dequantized weights. Prints the final logits of each position as JSON
 ({"logits": [[...], ...]}) for the token ids given.
 
+Architectures: llama, and qwen2 (llama with biases added to the query, key and value projections, and
+RoPE in Hugging Face's "neox" layout, rotating element i with i + head_dim/2, where GGUF llama weights
+are permuted for adjacent pairs). With a `rope_freqs.weight` tensor (Llama 3.1's long-context scaling),
+frequency i is divided by its factor i. Without `output.weight` the embedding is the output head.
+
 With --q8-activations, the input of every matrix multiplication is first rounded the way a CPU backend
 with integer dot products rounds it (blocks of 32 values scaled by their largest magnitude into
 -127…127, ties to even): the expected logits of such a backend, free of its other choices.
@@ -28,6 +33,10 @@ def scalar(key):
     return field.parts[field.data[0]][0]
 
 
+def has_tensor(name):
+    return any(t.name == name for t in reader.tensors)
+
+
 def weight(name):
     tensor = next(t for t in reader.tensors if t.name == name)
     values = dequantize(tensor.data, tensor.tensor_type).astype(np.float32)
@@ -35,6 +44,8 @@ def weight(name):
 
 
 arch = bytes(fields["general.architecture"].parts[fields["general.architecture"].data[0]]).decode()
+if arch not in ("llama", "qwen2"):
+    sys.exit(f"forward_reference.py: architecture {arch} is not llama or qwen2")
 layers = int(scalar(f"{arch}.block_count"))
 heads = int(scalar(f"{arch}.attention.head_count"))
 kv_heads = int(scalar(f"{arch}.attention.head_count_kv"))
@@ -43,6 +54,7 @@ base = float(scalar(f"{arch}.rope.freq_base"))
 embedding = weight("token_embd.weight")
 dim = embedding.shape[1]
 head_dim = dim // heads
+frequency_factors = weight("rope_freqs.weight")[0].astype(np.float64) if has_tensor("rope_freqs.weight") else 1.0
 
 
 def matmul(x, name):
@@ -58,17 +70,31 @@ def rms_norm(x, w):
     return x / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + eps) * w
 
 
+# The elements RoPE rotates together. Qwen2 keeps Hugging Face's rotate_half layout ("neox"): element i
+# with i + head_dim/2. GGUF llama weights are permuted for ggml's "normal" rope: adjacent pairs.
+if arch == "qwen2":
+    first, second = np.arange(head_dim // 2), np.arange(head_dim // 2, head_dim)
+else:
+    first, second = np.arange(0, head_dim, 2), np.arange(1, head_dim, 2)
+
+
 def rope(x, positions):
-    # GGUF llama weights are permuted for ggml's "normal" rope: rotate adjacent pairs.
-    half = np.arange(0, head_dim, 2, dtype=np.float64)
-    inverse = base ** (-half / head_dim)
+    exponents = np.arange(0, head_dim, 2, dtype=np.float64)  # 2i for pair i
+    inverse = base ** (-exponents / head_dim) / frequency_factors
     angles = np.outer(positions, inverse)  # (n, head_dim/2)
     cos, sin = np.cos(angles)[:, None, :], np.sin(angles)[:, None, :]
-    even, odd = x[..., 0::2], x[..., 1::2]
+    a, b = x[..., first], x[..., second]
     out = np.empty_like(x)
-    out[..., 0::2] = even * cos - odd * sin
-    out[..., 1::2] = even * sin + odd * cos
+    out[..., first] = a * cos - b * sin
+    out[..., second] = a * sin + b * cos
     return out
+
+
+def project(h, name, rows):
+    y = matmul(h, name + ".weight")
+    if arch == "qwen2":
+        y = y + weight(name + ".bias")[0]
+    return y.reshape(len(h), rows, head_dim)
 
 
 n = len(tokens)
@@ -78,9 +104,9 @@ mask = np.triu(np.full((n, n), -np.inf), 1)
 for layer in range(layers):
     prefix = f"blk.{layer}."
     h = rms_norm(x, weight(prefix + "attn_norm.weight")[0])
-    q = matmul(h, prefix + "attn_q.weight").reshape(n, heads, head_dim)
-    k = matmul(h, prefix + "attn_k.weight").reshape(n, kv_heads, head_dim)
-    v = matmul(h, prefix + "attn_v.weight").reshape(n, kv_heads, head_dim)
+    q = project(h, prefix + "attn_q", heads)
+    k = project(h, prefix + "attn_k", kv_heads)
+    v = project(h, prefix + "attn_v", kv_heads)
     q, k = rope(q, positions), rope(k, positions)
     group = heads // kv_heads
     out = np.empty((n, heads, head_dim))
@@ -95,5 +121,5 @@ for layer in range(layers):
     up = matmul(h, prefix + "ffn_up.weight")
     x = x + matmul(gate / (1 + np.exp(-gate)) * up, prefix + "ffn_down.weight")
 x = rms_norm(x, weight("output_norm.weight")[0])
-logits = matmul(x, "output.weight" if any(t.name == "output.weight" for t in reader.tensors) else "token_embd.weight")
+logits = matmul(x, "output.weight" if has_tensor("output.weight") else "token_embd.weight")
 print(json.dumps({"logits": logits.astype(np.float32).tolist()}))
