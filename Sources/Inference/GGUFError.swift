@@ -5,6 +5,8 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
     case unsupportedVersion(file: String, version: UInt32)
     case truncated(file: String, reading: String, at: Int, size: Int)
     case invalid(file: String, what: String)
+    /// A well-formed file asking for something mowai does not run (an architecture, a tensor type).
+    case unsupported(file: String, what: String)
     case unknownTensorType(file: String, tensor: String, type: UInt32)
     case tensorOutOfBounds(file: String, tensor: String)
 
@@ -20,6 +22,8 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
             return "\(file) is truncated or corrupt: reading \(reading) at byte \(offset) goes past its end (\(size) bytes) — download it again"
         case .invalid(let file, let what):
             return "\(file) is corrupt: \(what)"
+        case .unsupported(let file, let what):
+            return "\(file): \(what)"
         case .unknownTensorType(let file, let tensor, let type):
             return "\(file): tensor \(tensor) has type \(type), which mowai does not know"
         case .tensorOutOfBounds(let file, let tensor):

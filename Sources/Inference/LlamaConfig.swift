@@ -30,7 +30,7 @@ public struct LlamaConfig: Sendable, Equatable {
         guard let name = gguf.architecture else { throw .invalid(file: gguf.file, what: "general.architecture is missing") }
         guard let architecture = Architecture(rawValue: name) else {
             let known = Architecture.allCases.map(\.rawValue).joined(separator: ", ")
-            throw .invalid(file: gguf.file, what: "architecture \(name) is not supported (mowai runs \(known))")
+            throw .unsupported(file: gguf.file, what: "architecture \(name) is not supported (mowai runs \(known))")
         }
         self.architecture = architecture
         func integer(_ key: String) throws(GGUFError) -> Int {
@@ -48,14 +48,15 @@ public struct LlamaConfig: Sendable, Equatable {
         vocabulary = gguf.metadata["tokenizer.ggml.tokens"]?.array?.count ?? 0
         epsilon = Float(gguf.metadata["\(name).attention.layer_norm_rms_epsilon"]?.number ?? 1e-5)
         ropeBase = Float(gguf.metadata["\(name).rope.freq_base"]?.number ?? 10_000)
-        guard kvHeads > 0, dimension % heads == 0, heads % kvHeads == 0, vocabulary > 0 else {
+        guard vocabulary > 0 else { throw .invalid(file: gguf.file, what: "tokenizer.ggml.tokens (the vocabulary) is missing") }
+        guard kvHeads > 0, dimension % heads == 0, heads % kvHeads == 0 else {
             throw .invalid(file: gguf.file, what: "inconsistent shape: \(dimension) dims, \(heads) heads, \(kvHeads) KV heads")
         }
         guard headDimension % 2 == 0, dimension % 32 == 0, feedForward % 32 == 0 else {
-            throw .invalid(file: gguf.file, what: "dimensions \(dimension)/\(feedForward) with head size \(headDimension) are not supported (multiples of 32 are)")
+            throw .unsupported(file: gguf.file, what: "dimensions \(dimension)/\(feedForward) with head size \(headDimension) are not supported (multiples of 32 are)")
         }
         if let rotated = gguf.metadata["\(name).rope.dimension_count"]?.integer, rotated != headDimension {
-            throw .invalid(file: gguf.file, what: "partial RoPE (\(rotated) of \(headDimension) dimensions) is not supported")
+            throw .unsupported(file: gguf.file, what: "partial RoPE (\(rotated) of \(headDimension) dimensions) is not supported")
         }
     }
 }

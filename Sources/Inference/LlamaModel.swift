@@ -29,7 +29,7 @@ public final class LlamaModel: @unchecked Sendable {
                 throw .invalid(file: gguf.file, what: "tensor \(name) is \(tensor.dimensions), expected \(dimensions)")
             }
             guard GGMLType.supported.contains(tensor.type) else {
-                throw .invalid(file: gguf.file, what: "tensor \(name) has type \(tensor.type), which mowai cannot compute with "
+                throw .unsupported(file: gguf.file, what: "tensor \(name) has type \(tensor.type), which mowai cannot compute with "
                     + "(it runs \(GGMLType.supported.map(\.description).sorted().joined(separator: ", ")))")
             }
             guard tensor.dimensions[0] % tensor.type.blockSize == 0 else {

@@ -11,7 +11,7 @@ public enum Tokenizer: Sendable {
         case "llama":
             self = .sentencePiece(try SentencePieceTokenizer(gguf: gguf))
         case let model:
-            throw .invalid(file: gguf.file, what: "tokenizer.ggml.model is \(model.map { "\"\($0)\"" } ?? "missing"); "
+            throw .unsupported(file: gguf.file, what: "tokenizer.ggml.model is \(model.map { "\"\($0)\"" } ?? "missing"); "
                 + "mowai reads only gpt2 (byte-level BPE) and llama (SentencePiece) tokenizers — use a llama-family model")
         }
     }
