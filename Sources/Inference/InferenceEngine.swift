@@ -11,7 +11,6 @@ final class InferenceEngine: @unchecked Sendable {
     private let tokenizer: Tokenizer
     private let inbox = Mutex(Inbox())
     private let wakeup = NSCondition()
-    private var thread: Thread?
 
     private struct Inbox {
         var nextID = 1
@@ -24,10 +23,11 @@ final class InferenceEngine: @unchecked Sendable {
     init(context: LlamaContext, tokenizer: Tokenizer) {
         self.context = context
         self.tokenizer = tokenizer
+        // The thread holds the engine until `serve` returns; the engine does not hold the thread (a
+        // Foundation Thread keeps its closure, so holding it would be a cycle).
         let thread = Thread { [self] in self.serve() }
         thread.name = "mowai-inference"
         thread.stackSize = 4 << 20
-        self.thread = thread
         thread.start()
     }
 
@@ -190,7 +190,7 @@ private final class Job {
         self.request = request
         self.continuation = continuation
         history = prompt
-        history.reserveCapacity(prompt.count + request.maxTokens)
+        history.reserveCapacity(prompt.count + min(request.maxTokens, 4096))
         sampler = Sampler(options: request.sampling)
         generator = SamplingRandom(seed: request.seed)
         filter = StopStringFilter(stopStrings: stopStrings)

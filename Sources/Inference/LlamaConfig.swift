@@ -21,6 +21,8 @@ public struct LlamaConfig: Sendable, Equatable {
     public let contextLength: Int
     public let epsilon: Float
     public let ropeBase: Float
+    /// Linear RoPE scaling ("position interpolation"): positions are divided by this; 1 is none.
+    public let ropeLinearScale: Float
     public var headDimension: Int { dimension / heads }
     public var kvDimension: Int { kvHeads * headDimension }
     public var ropeLayout: RopeLayout { architecture == .qwen2 ? .halves : .adjacentPairs }
@@ -48,6 +50,18 @@ public struct LlamaConfig: Sendable, Equatable {
         vocabulary = gguf.metadata["tokenizer.ggml.tokens"]?.array?.count ?? 0
         epsilon = Float(gguf.metadata["\(name).attention.layer_norm_rms_epsilon"]?.number ?? 1e-5)
         ropeBase = Float(gguf.metadata["\(name).rope.freq_base"]?.number ?? 10_000)
+        switch gguf.metadata["\(name).rope.scaling.type"]?.string ?? "none" {
+        case "none":
+            ropeLinearScale = 1
+        case "linear":
+            let factor = gguf.metadata["\(name).rope.scaling.factor"]?.number ?? 1
+            guard factor.isFinite, factor > 0 else {
+                throw .invalid(file: gguf.file, what: "\(name).rope.scaling.factor is \(factor)")
+            }
+            ropeLinearScale = Float(factor)
+        case let other:
+            throw .unsupported(file: gguf.file, what: "RoPE scaling \(other) is not supported (none and linear are)")
+        }
         guard vocabulary > 0 else { throw .invalid(file: gguf.file, what: "tokenizer.ggml.tokens (the vocabulary) is missing") }
         guard kvHeads > 0, dimension % heads == 0, heads % kvHeads == 0 else {
             throw .invalid(file: gguf.file, what: "inconsistent shape: \(dimension) dims, \(heads) heads, \(kvHeads) KV heads")

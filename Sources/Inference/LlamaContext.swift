@@ -55,6 +55,7 @@ public final class LlamaContext: ParallelJob, @unchecked Sendable {
         self.batchCapacity = max(1, batchCapacity)
         sequenceCount = max(1, sequences)
         self.contextLength = min(c.contextLength, max(1, contextLength ?? c.contextLength))
+        _ = mowai_kernel_isa()  // detect the CPU once, here, before workers race to do it
         pool = WorkerPool(threads: threads)
         let rows = self.batchCapacity
         let widest = max(c.dimension, c.feedForward)
@@ -114,12 +115,14 @@ public final class LlamaContext: ParallelJob, @unchecked Sendable {
 
     /// The logits of the `row`th token that asked for them.
     public func logits(row: Int) -> UnsafeMutableBufferPointer<Float> {
-        UnsafeMutableBufferPointer(start: logitBuffer[row * model.config.vocabulary], count: model.config.vocabulary)
+        precondition((0..<batchCapacity).contains(row), "logits row \(row) is outside the batch of \(batchCapacity)")
+        return UnsafeMutableBufferPointer(start: logitBuffer[row * model.config.vocabulary], count: model.config.vocabulary)
     }
 
     /// Feeds `tokens` of one sequence from `position` on, a batch at a time; returns the logits after
     /// the last one.
     public func prefill(_ tokens: ArraySlice<Int32>, sequence: Int, from position: Int) throws(ContextError) -> UnsafeMutableBufferPointer<Float> {
+        precondition(!tokens.isEmpty, "prefill needs at least one token")
         var next = position
         var rest = tokens
         repeat {
@@ -219,7 +222,7 @@ public final class LlamaContext: ParallelJob, @unchecked Sendable {
         let position = Float(batchPositions[t])
         let half = c.headDimension / 2
         for i in 0..<half {
-            let angle = position * inverseFrequencies[i]
+            let angle = position / model.config.ropeLinearScale * inverseFrequencies[i]
             let (cosine, sine) = (cosf(angle), sinf(angle))
             let (first, second) = c.ropeLayout == .adjacentPairs ? (2 * i, 2 * i + 1) : (i, i + half)
             for head in 0..<c.heads { rotate(q + head * c.headDimension, first, second, cosine, sine) }

@@ -43,6 +43,10 @@ public final class LlamaModel: @unchecked Sendable {
         func vector(_ name: String, _ count: Int) throws(GGUFError) -> UnsafePointer<Float> {
             let found = try tensor(name, [count])
             guard found.type == .f32 else { throw .invalid(file: gguf.file, what: "tensor \(name) is \(found.type), expected F32") }
+            // Read as Floats in place: they must lie on a 4-byte boundary (any GGUF alignment ≥ 4 ensures it).
+            guard found.offset % MemoryLayout<Float>.alignment == 0 else {
+                throw .unsupported(file: gguf.file, what: "tensor \(name) is not 4-byte aligned (general.alignment below 4)")
+            }
             return (file.mapping.bytes.baseAddress! + found.offset).assumingMemoryBound(to: Float.self)
         }
         embedding = try matrix("token_embd.weight", columns: c.dimension, rows: c.vocabulary)

@@ -42,14 +42,16 @@ public final class LocalLLM: LLM, @unchecked Sendable {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: GenerationEvent.self, throwing: (any Error).self)
         do {
             let sampling = try request.sampling.validated()
+            var accepted = request
             guard request.maxTokens >= 1 else { throw LLMError.invalidRequest("max tokens must be at least 1") }
+            // Generation ends at the full context anyway; this only keeps arithmetic on it sane.
+            accepted.maxTokens = min(request.maxTokens, contextLength)
             let tokens = promptTokens(request.prompt)
             guard !tokens.isEmpty else { throw LLMError.invalidRequest("the prompt is empty") }
             // At least one position must be left to generate into.
             guard tokens.count < contextLength else { throw LLMError.promptTooLong(tokens: tokens.count, contextLength: contextLength) }
             var stops = request.stopStrings
             if case .chat = request.prompt { stops += template.stopStrings }
-            var accepted = request
             accepted.sampling = sampling
             let id = engine.reserveID()
             continuation.onTermination = { [engine] _ in engine.cancel(id) }

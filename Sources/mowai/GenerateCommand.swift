@@ -40,7 +40,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .singleValue, help: "End the text before this string (repeatable).")
     var stop: [String] = []
     @Option(help: "Threads (default: every core).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads = min(ProcessInfo.processInfo.activeProcessorCount, 256)
     @Option(help: "Context length in tokens (default: the model's, at most 8192).")
     var context: Int?
     @Flag(help: "Print token counts and speeds on stderr at the end.")

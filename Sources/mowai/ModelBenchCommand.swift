@@ -16,7 +16,7 @@ struct ModelBenchCommand: ParsableCommand {
     @Option(help: "A GGUF model (default: the installed SmolLM2-135M-Instruct).")
     var model: String?
     @Option(help: "Threads for the multi-threaded run (default: every core).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads = min(ProcessInfo.processInfo.activeProcessorCount, 256)
     @Option(help: "Prompt tokens to process.")
     var promptTokens = 512
     @Option(help: "Tokens to decode.")

@@ -134,6 +134,20 @@ struct LocalLLMTests {
         #expect(text.contains("Paris"))
     }
 
+    @Test("releasing a LocalLLM frees its model, engine and threads")
+    func release() async throws {
+        weak var model: LlamaModel?
+        do {
+            let llm = try LocalLLM(file: GGUFModelFile(path: DefaultModel.path), threads: 3, sequences: 1, contextLength: 64)
+            model = llm.model
+            _ = try await Self.collect(llm, GenerationRequest(prompt: .text("Hi"), sampling: .greedy, maxTokens: 2))
+        }
+        // The engine thread lets go of everything as it ends, just after the LocalLLM's deinit.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while model != nil && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(model == nil)
+    }
+
     @Test("bad requests are refused with the reason")
     func badRequests() async throws {
         let llm = try #require(Self.llm)
@@ -144,6 +158,9 @@ struct LocalLLMTests {
         await #expect(throws: LLMError.invalidRequest("max tokens must be at least 1")) {
             _ = try await Self.collect(llm, GenerationRequest(prompt: .text("x"), maxTokens: 0))
         }
+        // An absurd token budget is bounded by the context, not trusted.
+        let (_, end) = try await Self.collect(llm, GenerationRequest(prompt: .text("Hi"), sampling: .greedy, maxTokens: .max, stopStrings: ["."]))
+        #expect(end != nil)
         var absurd = SamplingOptions()
         absurd.topP = 0
         await #expect(throws: SamplingError.self) { _ = try await Self.collect(llm, GenerationRequest(prompt: .text("x"), sampling: absurd)) }
