@@ -13,8 +13,7 @@ struct GenerateCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "A GGUF model (default: the installed SmolLM2-135M-Instruct).")
-    var model: String?
+    @OptionGroup var model: ModelOption
     @Option(help: "A system prompt (with --chat).")
     var system: String?
     @Option(help: "The prompt.")
@@ -39,17 +38,15 @@ struct GenerateCommand: ParsableCommand {
     var seed: UInt64 = 42
     @Option(parsing: .singleValue, help: "End the text before this string (repeatable).")
     var stop: [String] = []
-    @Option(help: "Threads (default: every core).")
-    var threads = min(ProcessInfo.processInfo.activeProcessorCount, 256)
+    @OptionGroup var threads: ThreadsOption
     @Option(help: "Context length in tokens (default: the model's, at most 8192).")
     var context: Int?
     @Flag(help: "Print token counts and speeds on stderr at the end.")
     var stats = false
 
     func run() throws {
-        do {
+        try Failure.reporting {
             guard (1...100_000).contains(maxTokens) else { throw ValidationErrorMessage("--max-tokens must be between 1 and 100000") }
-            guard (1...256).contains(threads) else { throw ValidationErrorMessage("--threads must be between 1 and 256") }
             if let context, context < 2 { throw ValidationErrorMessage("--context must be at least 2") }
             var sampling = SamplingOptions()
             sampling.temperature = temp
@@ -59,22 +56,14 @@ struct GenerateCommand: ParsableCommand {
             sampling.repetitionPenalty = repeatPenalty
             sampling = try sampling.validated()
 
-            let file = try GGUFModelFile(path: try ModelLocator.path(model))
-            let llm = try LocalLLM(file: file, threads: threads, sequences: 1, contextLength: context, template: template)
+            let file = try model.open()
+            let llm = try LocalLLM(file: file, threads: try threads.checked(), sequences: 1, contextLength: context, template: template)
             var messages: [ChatTemplate.Message] = []
             if let system { messages.append(.init(role: "system", content: system)) }
             messages.append(.init(role: "user", content: prompt))
             let request = GenerationRequest(prompt: chat ? .chat(messages) : .text(prompt), sampling: sampling,
                                             maxTokens: maxTokens, stopStrings: stop, seed: seed)
             try stream(llm, request)
-        } catch let error as GGUFError {
-            throw Failure.report(error.description)
-        } catch let error as LLMError {
-            throw Failure.report(error.description)
-        } catch let error as SamplingError {
-            throw Failure.report(error.description)
-        } catch let error as ValidationErrorMessage {
-            throw Failure.report(error.description)
         }
     }
 

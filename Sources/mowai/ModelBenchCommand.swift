@@ -13,10 +13,8 @@ struct ModelBenchCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "A GGUF model (default: the installed SmolLM2-135M-Instruct).")
-    var model: String?
-    @Option(help: "Threads for the multi-threaded run (default: every core).")
-    var threads = min(ProcessInfo.processInfo.activeProcessorCount, 256)
+    @OptionGroup var model: ModelOption
+    @OptionGroup var threadsOption: ThreadsOption
     @Option(help: "Prompt tokens to process.")
     var promptTokens = 512
     @Option(help: "Tokens to decode.")
@@ -43,14 +41,13 @@ struct ModelBenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            guard threads >= 1, threads <= 256 else { throw ValidationErrorMessage("--threads must be between 1 and 256") }
+        try Failure.reporting {
+            let threads = try threadsOption.checked()
             guard promptTokens >= 1, decodeTokens >= 1, repetitions >= 1 else {
                 throw ValidationErrorMessage("--prompt-tokens, --decode-tokens and --repetitions must be at least 1")
             }
-            let path = try ModelLocator.path(model)
             let loadStart = ContinuousClock.now
-            let file = try GGUFModelFile(path: path)
+            let file = try model.open()
             let llama = try LlamaModel(file: file)
             _ = try Tokenizer(gguf: file.gguf)
             let loadSeconds = (ContinuousClock.now - loadStart).seconds
@@ -83,16 +80,10 @@ struct ModelBenchCommand: ParsableCommand {
             }
             let c = llama.config
             let report = Report(
-                model: (path as NSString).lastPathComponent, fileBytes: file.mapping.bytes.count, instructionSet: kernelInstructionSet,
+                model: (file.gguf.file as NSString).lastPathComponent, fileBytes: file.mapping.bytes.count, instructionSet: kernelInstructionSet,
                 loadSeconds: loadSeconds, runs: runs, peakRSSBytes: peakResidentBytes(),
                 kvCacheBytes: 2 * c.layers * used * c.kvDimension * MemoryLayout<Float>.size)
             print(json ? try jsonText(report) : table(report))
-        } catch let error as GGUFError {
-            throw Failure.report(error.description)
-        } catch let error as LlamaContext.ContextError {
-            throw Failure.report(error.description)
-        } catch let error as ValidationErrorMessage {
-            throw Failure.report(error.description)
         }
     }
 

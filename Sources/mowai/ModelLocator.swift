@@ -25,6 +25,18 @@ struct ValidationErrorMessage: Error, CustomStringConvertible {
 
 /// A runtime failure: the message on stderr and exit status 1 (usage errors keep ArgumentParser's 64).
 enum Failure {
+    /// Runs a command's body: its errors, which all say what happened and what to do, become one line
+    /// on stderr and status 1 (an ExitCode passes through).
+    static func reporting<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let error as any Error & CustomStringConvertible {
+            throw report(error.description)
+        }
+    }
+
     static func report(_ message: String, code: Int32 = 1) -> ExitCode {
         FileHandle.standardError.write(Data("mowai: \(message)\n".utf8))
         return ExitCode(code)

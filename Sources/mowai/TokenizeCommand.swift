@@ -10,8 +10,7 @@ struct TokenizeCommand: ParsableCommand {
             + "a BOS token is added only if the model asks for one."
     )
 
-    @Option(help: "A GGUF model (default: the installed SmolLM2-135M-Instruct).")
-    var model: String?
+    @OptionGroup var model: ModelOption
 
     @Flag(help: "Treat special-token text as ordinary text.")
     var noSpecial = false
@@ -20,16 +19,11 @@ struct TokenizeCommand: ParsableCommand {
     var text: String
 
     func run() throws {
-        do {
-            let path = try ModelLocator.path(model)
-            let file = try GGUFModelFile(path: path)
+        try Failure.reporting {
+            let file = try model.open()
             let tokenizer = try Tokenizer(gguf: file.gguf)
             let ids = tokenizer.encode(text, parseSpecial: !noSpecial)
             print("[" + ids.map(String.init).joined(separator: ",") + "]")
-        } catch let error as GGUFError {
-            throw Failure.report(error.description)
-        } catch let error as ValidationErrorMessage {
-            throw Failure.report(error.description)
         }
     }
 }

@@ -111,6 +111,8 @@ extension TokenizeCommandTests {
         let long = try run(["--model", DefaultModel.path, "--prompt", String(repeating: "word ", count: 100), "--context", "50"], command: "generate")
         #expect(long.status == 1)
         #expect(long.errors.contains("the prompt is 101 tokens, but the context holds 50"), "\(long.errors)")
+        let threads = try run(["--model", DefaultModel.path, "--prompt", "x", "--threads", "0"], command: "generate")
+        #expect(threads.status == 1 && threads.errors == "mowai: --threads must be between 1 and 256\n", "\(threads.errors)")
         let full = try run(["--model", DefaultModel.path, "--prompt", "1, 2, 3,", "--temp", "0", "--context", "12"], command: "generate")
         #expect(full.status == 0)
         #expect(full.errors.contains("the context of 12 tokens is full"), "\(full.errors)")
