@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: setup build release run test bench clean
+.PHONY: setup build release run test bench agents clean
 
 setup:
 	@scripts/setup.sh
@@ -27,6 +27,12 @@ test: setup
 bench: release
 	.build/release/mowai bench arena $(ARGS)
 	.build/release/mowai bench tui
+
+# Rebuilds the shipped agents (wit/agents/*/*.wasm, committed) and embeds the default agent and the
+# personas into the binary. Needs only the Swift toolchain's clang and wasm-ld; `mowai` itself needs neither.
+agents:
+	scripts/build-agents.sh
+	scripts/embed-assets.py
 
 clean:
 	rm -rf .build

@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2"),
     ],
     targets: [
         // System libraries: a module map plus a shim that turns macros into inline functions.
@@ -26,6 +27,9 @@ let package = Package(
         // The kernels are optimised even in debug builds: a debug engine would be too slow to test with.
         .target(name: "CInferenceKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Inference", dependencies: ["CInferenceKernels"], swiftSettings: [.unsafeFlags(["-O"])]),
+        // The built-in personas and the default agent, embedded by scripts/embed-assets.py (`make agents`).
+        .target(name: "CAgentAssets"),
+        .target(name: "Personas", dependencies: ["CAgentAssets"]),
 
         // The imperative shells.
         .target(name: "ArenaServer", dependencies: ["ArenaRelay", "ArenaProtocol", "CWebsockets"]),
@@ -34,11 +38,21 @@ let package = Package(
         .target(name: "ArenaBench", dependencies: ["ArenaProtocol"]),
         .target(name: "CTerminalSignals"),
         .target(name: "Terminal", dependencies: ["TUI", "Console", "CNcursesw", "CTerminalSignals"]),
+        // Local agents: the WasmKit host of the WIT agent world and its sandbox.
+        .target(
+            name: "Agents",
+            dependencies: [
+                "Personas", "Inference", "ArenaProtocol", "CAgentAssets",
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "WasmKitWASI", package: "WasmKit"),
+            ]
+        ),
 
         .executableTarget(
             name: "mowai",
             dependencies: [
                 "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay", "Inference",
+                "Agents", "Personas",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +63,11 @@ let package = Package(
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "ArenaProtocol"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "CInferenceKernels", "ArenaProtocol", "EndToEndSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Console", "ArenaProtocol"], exclude: ["__golden__"]),
+        .testTarget(name: "PersonasTests", dependencies: ["Personas"]),
+        .testTarget(
+            name: "AgentsTests",
+            dependencies: ["Agents", "Personas", "Inference", "ArenaProtocol", .product(name: "WAT", package: "WasmKit")]
+        ),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "CCurl", "CWebsockets"]),
         // Slow suites: the real `mowai` binary on 127.0.0.1.
         .target(name: "EndToEndSupport", path: "Tests/EndToEndSupport"),
