@@ -42,17 +42,20 @@ let package = Package(
         .target(
             name: "Agents",
             dependencies: [
-                "Personas", "Inference", "ArenaProtocol", "CAgentAssets",
+                "Inference", "ArenaProtocol", "CAgentAssets",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),
             ]
         ),
 
+        // A local agent in an arena: the socket around the pure ParticipantSession.
+        .target(name: "AgentParticipants", dependencies: ["Agents", "WebSocketClient", "ArenaProtocol", "Inference"]),
+
         .executableTarget(
             name: "mowai",
             dependencies: [
                 "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay", "Inference",
-                "Agents", "Personas",
+                "Agents", "AgentParticipants", "Personas",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,7 +69,7 @@ let package = Package(
         .testTarget(name: "PersonasTests", dependencies: ["Personas"]),
         .testTarget(
             name: "AgentsTests",
-            dependencies: ["Agents", "Personas", "Inference", "ArenaProtocol", .product(name: "WAT", package: "WasmKit")]
+            dependencies: ["Agents", "Inference", "ArenaProtocol", .product(name: "WAT", package: "WasmKit")]
         ),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "CCurl", "CWebsockets"]),
         // Slow suites: the real `mowai` binary on 127.0.0.1.

@@ -1,0 +1,49 @@
+/// Why a file could not become an agent. Each message says what is wrong and what to do about it.
+public enum AgentLoadError: Error, Equatable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case notWebAssembly
+    case unsupportedVersion([UInt8])
+    case truncated(offset: Int)
+    case componentWithoutModule
+    case invalidModule(String)
+    /// A component or module that imports WASI 0.2 interfaces, which mowai does not offer.
+    case needsWASIPreview2([String])
+    /// Imports from modules other than `$root` and `wasi_snapshot_preview1`, or `$root` imports the
+    /// world does not have or with other signatures.
+    case unknownImports([String])
+    /// Exports the world needs that are missing or have another signature.
+    case doesNotImplementWorld([String])
+    case memoryLimit(String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason):
+            return "cannot read \(path): \(reason)"
+        case .notWebAssembly:
+            return "not a WebAssembly module (no \\0asm header): build the agent for wasm32 (see docs/AGENT-ABI.md)"
+        case .unsupportedVersion(let version):
+            return "unknown WebAssembly version \(version.map { String($0, radix: 16) }.joined(separator: " ")): expected a core module (1) or a component"
+        case .truncated(let offset):
+            return "the file is truncated or corrupt near byte \(offset)"
+        case .componentWithoutModule:
+            return "the component embeds no core module to run"
+        case .invalidModule(let reason):
+            return "the module is not valid WebAssembly: \(reason)"
+        case .needsWASIPreview2(let imports):
+            return "the agent needs WASI 0.2, which mowai does not offer (imports \(Self.list(imports))): "
+                + "build it for wasm32-wasip1 or freestanding wasm32 instead"
+        case .unknownImports(let imports):
+            return "the agent imports what the agent world does not provide: \(Self.list(imports)) "
+                + "(the host offers host-llm, broadcast, now-ms, log and get-config from \"$root\", and WASI preview 1)"
+        case .doesNotImplementWorld(let problems):
+            return "the module does not implement the mowai:agent world: \(problems.joined(separator: "; ")) (see docs/AGENT-ABI.md)"
+        case .memoryLimit(let reason):
+            return "the agent asks for more memory than it may have: \(reason)"
+        }
+    }
+
+    static func list(_ names: [String]) -> String {
+        let shown = names.prefix(8).joined(separator: ", ")
+        return names.count > 8 ? "\(shown) and \(names.count - 8) more" : shown
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Inference
+
+/// A local agent: one Wasm instance on its own thread, fed tasks and peer thoughts, reporting what it
+/// does as `AgentEvent`s (on that thread, in order). A failure ends this agent only.
+public final class LocalAgent: @unchecked Sendable {
+    public let config: AgentConfig
+    private let binary: AgentBinary
+    private let llm: (any LLM)?
+    private let limits: SandboxLimits
+    private let emit: @Sendable (AgentEvent) -> Void
+
+    /// Peer thoughts waiting beyond this many push out the oldest.
+    public static let peerThoughtQueueLimit = 32
+
+    private struct PendingTask {
+        let taskId: String
+        let description: String
+    }
+
+    private struct PeerThought {
+        let peerId: String
+        let taskId: String?
+        let thought: String
+    }
+
+    private let condition = NSCondition()
+    private var tasks: [PendingTask] = []
+    private var thoughts: [PeerThought] = []
+    private var droppedThoughts = 0
+    private var isStopping = false
+    private var hasStarted = false
+    private let finished = DispatchSemaphore(value: 0)
+
+    public init(binary: AgentBinary, config: AgentConfig, llm: (any LLM)?, limits: SandboxLimits = SandboxLimits(),
+                events: @escaping @Sendable (AgentEvent) -> Void) {
+        self.binary = binary
+        self.config = config
+        self.llm = llm
+        self.limits = limits
+        self.emit = events
+    }
+
+    /// Instantiates the agent on a new thread and calls `on-init` and `get-info` there.
+    public func start() {
+        let alreadyStarted = condition.withLock { () -> Bool in
+            defer { hasStarted = true }
+            return hasStarted
+        }
+        guard !alreadyStarted else { return }
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "mowai-agent-\(config.name)"
+        // The interpreter keeps its own stack; this one only needs room for host calls.
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    /// Queues a task. If the agent is busy, the newest waiting task runs next and older ones are skipped.
+    public func submitTask(taskId: String, description: String) {
+        condition.withLock {
+            tasks.append(PendingTask(taskId: taskId, description: description))
+            condition.signal()
+        }
+    }
+
+    public func deliverPeerThought(peerId: String, taskId: String?, thought: String) {
+        condition.withLock {
+            thoughts.append(PeerThought(peerId: peerId, taskId: taskId, thought: thought))
+            if thoughts.count > Self.peerThoughtQueueLimit {
+                droppedThoughts += thoughts.count - Self.peerThoughtQueueLimit
+                thoughts.removeFirst(thoughts.count - Self.peerThoughtQueueLimit)
+            }
+            condition.signal()
+        }
+    }
+
+    /// Stops the agent: a model call in progress is cancelled, the current export call ends at its next
+    /// import call (or when its fuel runs out). Waits up to `timeout` seconds for the thread to finish.
+    @discardableResult
+    public func stop(timeout: Double = 2) -> Bool {
+        let started = condition.withLock { () -> Bool in
+            isStopping = true
+            condition.broadcast()
+            return hasStarted
+        }
+        guard started else { return true }
+        let done = finished.wait(timeout: .now() + timeout) == .success
+        if done { finished.signal() }  // later calls return at once
+        return done
+    }
+
+    private var stopRequested: Bool { condition.withLock { isStopping } }
+
+    // MARK: The agent's thread
+
+    private func run() {
+        let instance: AgentInstance
+        do {
+            let cancelled: @Sendable () -> Bool = { [weak self] in self?.stopRequested ?? true }
+            instance = try AgentInstance(binary: binary, host: AgentInstance.Host(
+                config: config, llm: llm, limits: limits, seed: Self.seed(for: config.name), emit: emit, isCancelled: cancelled))
+            emit(.started(try instance.start()))
+        } catch {
+            return finish(error)
+        }
+        while let job = nextJob() {
+            do {
+                switch job {
+                case .task(let task, let skipped):
+                    for old in skipped { emit(.taskSkipped(taskId: old.taskId)) }
+                    emit(.taskReceived(taskId: task.taskId, description: task.description))
+                    let started = Date()
+                    let answer = try instance.handleTask(taskId: task.taskId, description: task.description)
+                    emit(.responded(taskId: task.taskId, content: answer, durationMs: Date().timeIntervalSince(started) * 1000))
+                case .thought(let thought, let dropped):
+                    if dropped > 0 {
+                        emit(.warning("\(dropped) peer thoughts were dropped: they arrived faster than the agent took them"))
+                    }
+                    try instance.peerThought(peerId: thought.peerId, taskId: thought.taskId, thought: thought.thought)
+                }
+            } catch {
+                return finish(error)
+            }
+        }
+        emit(.stopped)
+    }
+
+    private func finish(_ error: any Error) {
+        if stopRequested, let call = error as? AgentCallError, call.reason == AgentFault.cancelled.description {
+            emit(.stopped)
+        } else {
+            emit(.failed("\(error)"))
+        }
+    }
+
+    private enum Job {
+        case task(PendingTask, skipped: [PendingTask])
+        case thought(PeerThought, dropped: Int)
+    }
+
+    /// Waits for work; nil once the agent is told to stop. Tasks go before peer thoughts.
+    private func nextJob() -> Job? {
+        condition.withLock {
+            while !isStopping && tasks.isEmpty && thoughts.isEmpty { condition.wait() }
+            if isStopping { return nil }
+            if let newest = tasks.last {
+                let skipped = Array(tasks.dropLast())
+                tasks.removeAll()
+                return .task(newest, skipped: skipped)
+            }
+            let dropped = droppedThoughts
+            droppedThoughts = 0
+            return .thought(thoughts.removeFirst(), dropped: dropped)
+        }
+    }
+
+    /// Agents with different names sample differently; the same agent is reproducible.
+    static func seed(for name: String) -> UInt64 {
+        name.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+    }
+}

@@ -1,0 +1,269 @@
+import ArenaProtocol
+
+/// One local agent's life in an arena, as a pure state machine: arena frames and agent events in,
+/// frames to send and work for the agent out. The shell (`ArenaParticipant`) owns the socket, the
+/// clock and the agent; every decision is here, tested without either.
+public struct ParticipantSession: Sendable {
+    public enum Input: Sendable {
+        /// The agent is live (`get-info` answered): time to join.
+        case agentStarted(AgentInfo, at: Int64)
+        case agentEvent(AgentEvent, at: Int64)
+        case connected(at: Int64)
+        case disconnected(reason: String, at: Int64, jitter: Double)
+        case frame(JSONObject, at: Int64)
+        case tick(at: Int64)
+        /// Leave the arena for good (the agent is removed or mowai quits).
+        case stop
+    }
+
+    public enum Effect: Equatable, Sendable {
+        case connect
+        case send(JSONValue)
+        /// Close the socket (the agent failed or was stopped); no reconnect follows.
+        case close(code: Int, reason: String)
+        case runTask(taskId: String, description: String)
+        case deliverPeerThought(peerId: String, taskId: String, thought: String)
+        /// For the agent's console (or stderr when headless).
+        case note(Note)
+    }
+
+    public enum Note: Equatable, Sendable {
+        case joined(slot: Int, peers: Int)
+        case reconnecting(inMs: Int64, reason: String)
+        case arenaError(String)
+        case skippedReplayedTask(taskId: String)
+        case thoughtNotSent(String)
+        case clipped(String)
+    }
+
+    public enum Phase: Equatable, Sendable {
+        /// The agent is starting; nothing is sent yet.
+        case starting
+        case connecting
+        /// Connected, AGENT_CONNECT sent, waiting for ARENA_ACK.
+        case registering
+        case registered(slot: Int)
+        case waiting(until: Int64)
+        /// Failed or stopped: the session does nothing more.
+        case ended
+    }
+
+    public let agentId: String
+    public private(set) var phase: Phase = .starting
+    public private(set) var info: AgentInfo?
+    private var seq = 0
+    private var failedAttempts = 0
+    private var wasRegistered = false
+    /// The step of the next thought, per task (the arena wants positive, and readers expect rising, steps).
+    private var nextStep: [String: Int] = [:]
+    /// Tasks this agent was given, so a replay after a reconnect never runs one twice.
+    private var givenTasks: Set<String> = []
+    /// Tasks replayed right after ARENA_ACK are gathered for a moment: only the newest runs.
+    private var replayWindowEnds: Int64?
+    private var replayed: [(taskId: String, description: String, issuedAt: Double)] = []
+    /// What could not be sent while disconnected, sent after the next ARENA_ACK (oldest dropped first).
+    private var outbox: [(type: String, payload: JSONObject)] = []
+
+    static let replayWindowMs: Int64 = 300
+    static let outboxLimit = 64
+    /// Thoughts longer than 1024 UTF-16 units are split; a single broadcast sends at most this many.
+    public static let maxThoughtsPerBroadcast = 4
+
+    public init(agentId: String) {
+        self.agentId = agentId
+    }
+
+    public mutating func handle(_ input: Input) -> [Effect] {
+        if phase == .ended { return [] }
+        switch input {
+        case .agentStarted(let info, _):
+            self.info = info
+            phase = .connecting
+            return [.connect]
+        case .agentEvent(let event, let now):
+            return agentDid(event, at: now)
+        case .connected(let now):
+            guard phase == .connecting else { return [] }
+            phase = .registering
+            seq = 0
+            let info = self.info ?? AgentInfo(name: "", version: "", color: "", persona: "")
+            return [.send(envelope("AGENT_CONNECT", at: now, payload: [
+                "name": .string(info.name.javaScriptPrefix(ProtocolLimits.maxNameLength)),
+                "color": .string(info.color.javaScriptPrefix(ProtocolLimits.maxColorLength)),
+                "persona": .string(info.persona.javaScriptPrefix(ProtocolLimits.maxPersonaLength)),
+                "version": .string(info.version.javaScriptPrefix(ProtocolLimits.maxVersionLength)),
+            ]))]
+        case .disconnected(let reason, let now, let jitter):
+            guard phase != .starting else { return [] }
+            failedAttempts = wasRegistered ? 1 : failedAttempts + 1
+            wasRegistered = false
+            replayWindowEnds = nil
+            let delay = ReconnectPolicy.delayMs(attempt: failedAttempts, jitter: jitter)
+            phase = .waiting(until: now + delay)
+            return [.note(.reconnecting(inMs: delay, reason: reason))]
+        case .frame(let message, let now):
+            return receive(message, at: now)
+        case .tick(let now):
+            return tick(now)
+        case .stop:
+            phase = .ended
+            return [.close(code: 1000, reason: "agent stopped")]
+        }
+    }
+
+    // MARK: The agent
+
+    private mutating func agentDid(_ event: AgentEvent, at now: Int64) -> [Effect] {
+        switch event {
+        case .broadcast(let taskId, let content):
+            guard let taskId else { return [.note(.thoughtNotSent("a thought outside of any task stays in the console"))] }
+            var effects: [Effect] = []
+            let pieces = Self.split(content, limit: ProtocolLimits.maxThoughtLength)
+            for piece in pieces.prefix(Self.maxThoughtsPerBroadcast) {
+                let step = nextStep[taskId, default: 1]
+                nextStep[taskId] = step + 1
+                effects += post("AGENT_THOUGHT", at: now, payload: ["taskId": .string(taskId), "step": .number(Double(step)), "content": .string(piece)])
+            }
+            if pieces.count > Self.maxThoughtsPerBroadcast {
+                effects.append(.note(.clipped("a thought of \(content.javaScriptLength) characters was cut to \(Self.maxThoughtsPerBroadcast) posts of 1024")))
+            }
+            return effects
+        case .responded(let taskId, let content, let durationMs):
+            var effects: [Effect] = []
+            var answer = content
+            if answer.javaScriptLength > ProtocolLimits.maxResponseLength {
+                answer = answer.javaScriptPrefix(ProtocolLimits.maxResponseLength)
+                effects.append(.note(.clipped("the response was cut from \(content.javaScriptLength) to \(ProtocolLimits.maxResponseLength) characters")))
+            }
+            return effects + post("AGENT_RESPONSE", at: now, payload: [
+                "taskId": .string(taskId), "content": .string(answer), "durationMs": .number(max(0, durationMs.rounded())),
+            ])
+        case .failed(let reason):
+            phase = .ended
+            return [.close(code: 1000, reason: "agent failed: \(reason)".utf8Prefix(maxBytes: 120))]
+        case .stopped:
+            phase = .ended
+            return [.close(code: 1000, reason: "agent stopped")]
+        default:
+            return []
+        }
+    }
+
+    /// Cuts text into pieces of at most `limit` UTF-16 units, at whitespace when one is near the end.
+    static func split(_ text: String, limit: Int) -> [String] {
+        var pieces: [String] = []
+        var rest = Substring(text)
+        while rest.utf16.count > limit {
+            var piece = Substring(String(rest).javaScriptPrefix(limit))
+            if let space = piece.lastIndex(where: \.isWhitespace), piece.distance(from: piece.startIndex, to: space) > limit * 3 / 4 {
+                piece = piece[...space]
+            }
+            pieces.append(String(piece))
+            rest = rest.dropFirst(piece.count)
+        }
+        if !rest.isEmpty || pieces.isEmpty { pieces.append(String(rest)) }
+        return pieces
+    }
+
+    // MARK: The arena
+
+    private mutating func receive(_ message: JSONObject, at now: Int64) -> [Effect] {
+        let payload = message["payload"]?.objectValue ?? [:]
+        switch message["type"]?.stringValue {
+        case "PING"?:
+            return [.send(["type": "PONG", "ts": .number(Double(now))])]
+        case "ARENA_ACK"?:
+            guard phase == .registering else { return [] }
+            let slot = Int(payload["slot"]?.numberValue ?? 0)
+            phase = .registered(slot: slot)
+            wasRegistered = true
+            replayWindowEnds = now + Self.replayWindowMs
+            let peers = Int(payload["connectedPeers"]?.numberValue ?? 1)
+            let queued = outbox
+            outbox.removeAll()
+            return [.note(.joined(slot: slot, peers: peers))] + queued.flatMap { post($0.type, at: now, payload: $0.payload) }
+        case "GLOBAL_TASK"?:
+            guard let taskId = payload["taskId"]?.stringValue, let description = payload["description"]?.stringValue,
+                  !givenTasks.contains(taskId) else { return [] }
+            if let end = replayWindowEnds, now < end {
+                replayed.append((taskId, description, payload["issuedAt"]?.numberValue ?? 0))
+                return []
+            }
+            var effects = flushReplayed()
+            givenTasks.insert(taskId)
+            effects.append(.runTask(taskId: taskId, description: description))
+            return effects
+        case "PEER_THOUGHT"?:
+            guard let peer = payload["sourceAgentId"]?.stringValue, peer != agentId,
+                  let taskId = payload["taskId"]?.stringValue, let content = payload["content"]?.stringValue else { return [] }
+            return [.deliverPeerThought(peerId: peer, taskId: taskId, thought: content)]
+        case "ARENA_ERROR"?:
+            return [.note(.arenaError(payload["reason"]?.stringValue ?? "unknown error"))]
+        default:
+            return []
+        }
+    }
+
+    private mutating func tick(_ now: Int64) -> [Effect] {
+        if case .waiting(let until) = phase, now >= until {
+            phase = .connecting
+            return [.connect]
+        }
+        if let end = replayWindowEnds, now >= end { return flushReplayed() }
+        return []
+    }
+
+    /// The replay burst is over: the newest replayed task runs, the older ones are noted as skipped.
+    private mutating func flushReplayed() -> [Effect] {
+        replayWindowEnds = nil
+        guard let newest = replayed.max(by: { $0.issuedAt < $1.issuedAt }) else { return [] }
+        var effects: [Effect] = []
+        for task in replayed where task.taskId != newest.taskId && givenTasks.insert(task.taskId).inserted {
+            effects.append(.note(.skippedReplayedTask(taskId: task.taskId)))
+        }
+        replayed.removeAll()
+        if givenTasks.insert(newest.taskId).inserted {
+            effects.append(.runTask(taskId: newest.taskId, description: newest.description))
+        }
+        return effects
+    }
+
+    /// When the session next needs a tick (a reconnect or the end of a replay window), if ever.
+    public var nextTickAt: Int64? {
+        if case .waiting(let until) = phase { return until }
+        return replayWindowEnds
+    }
+
+    // MARK: Envelopes
+
+    /// Sends now when registered, else keeps the message for the next connection.
+    private mutating func post(_ type: String, at now: Int64, payload: JSONObject) -> [Effect] {
+        guard case .registered = phase else {
+            outbox.append((type, payload))
+            if outbox.count > Self.outboxLimit { outbox.removeFirst(outbox.count - Self.outboxLimit) }
+            return []
+        }
+        return [.send(Self.fitted(envelope(type, at: now, payload: payload)))]
+    }
+
+    private mutating func envelope(_ type: String, at now: Int64, payload: JSONObject) -> JSONValue {
+        defer { seq += 1 }
+        return ["type": .string(type), "agentId": .string(agentId), "slot": 0, "seq": .number(Double(seq)),
+                "ts": .number(Double(now)), "payload": .object(payload)]
+    }
+
+    /// The arena closes the socket on frames over 8192 bytes: content that escapes to more than that
+    /// (control characters take 6 bytes each in JSON) is shortened until the frame fits.
+    static func fitted(_ message: JSONValue) -> JSONValue {
+        guard case .object(var object) = message, var payload = object["payload"]?.objectValue,
+              var content = payload["content"]?.stringValue else { return message }
+        var current = message
+        while JSONCodec.encode(current).count > ProtocolLimits.maxFrameBytes && !content.isEmpty {
+            content = content.javaScriptPrefix(content.javaScriptLength * 3 / 4)
+            payload["content"] = .string(content)
+            object["payload"] = .object(payload)
+            current = .object(object)
+        }
+        return current
+    }
+}
