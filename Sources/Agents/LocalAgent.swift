@@ -141,19 +141,20 @@ public final class LocalAgent: @unchecked Sendable {
         case thought(PeerThought, dropped: Int)
     }
 
-    /// Waits for work; nil once the agent is told to stop. Tasks go before peer thoughts.
+    /// Waits for work; nil once the agent is told to stop. Waiting peer thoughts go first: they are
+    /// cheap, and a task that starts after them can use what the others said.
     private func nextJob() -> Job? {
         condition.withLock {
             while !isStopping && tasks.isEmpty && thoughts.isEmpty { condition.wait() }
             if isStopping { return nil }
-            if let newest = tasks.last {
-                let skipped = Array(tasks.dropLast())
-                tasks.removeAll()
-                return .task(newest, skipped: skipped)
+            if !thoughts.isEmpty {
+                let dropped = droppedThoughts
+                droppedThoughts = 0
+                return .thought(thoughts.removeFirst(), dropped: dropped)
             }
-            let dropped = droppedThoughts
-            droppedThoughts = 0
-            return .thought(thoughts.removeFirst(), dropped: dropped)
+            let newest = tasks.removeLast()
+            defer { tasks.removeAll() }
+            return .task(newest, skipped: tasks)
         }
     }
 

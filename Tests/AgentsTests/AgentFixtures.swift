@@ -110,23 +110,24 @@ final class EventRecorder: Sendable {
     var all: [AgentEvent] { events.withLock { $0 } }
 
     /// Waits up to `seconds` for an event matching `predicate`.
+    /// Async, so waiting never blocks the cooperative pool the model streams on.
     @discardableResult
-    func wait(seconds: Double = 10, for predicate: (AgentEvent) -> Bool) -> AgentEvent? {
+    func wait(seconds: Double = 10, for predicate: (AgentEvent) -> Bool) async -> AgentEvent? {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let match = all.first(where: predicate) { return match }
-            Thread.sleep(forTimeInterval: 0.005)
+            try? await Task.sleep(nanoseconds: 5_000_000)
         }
         return nil
     }
 
-    func failure(seconds: Double = 10) -> String? {
-        guard case .failed(let reason)? = wait(seconds: seconds, for: { if case .failed = $0 { return true }; return $0 == .stopped }) else { return nil }
+    func failure(seconds: Double = 10) async -> String? {
+        guard case .failed(let reason)? = await wait(seconds: seconds, for: { if case .failed = $0 { return true }; return $0 == .stopped }) else { return nil }
         return reason
     }
 
-    func response(seconds: Double = 10) -> String? {
-        let match = wait(seconds: seconds) {
+    func response(seconds: Double = 10) async -> String? {
+        let match = await wait(seconds: seconds) {
             if case .responded = $0 { return true }
             if case .failed = $0 { return true }
             return false

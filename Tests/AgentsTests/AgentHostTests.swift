@@ -15,16 +15,16 @@ import Testing
         return (agent, recorder)
     }
 
-    @Test func startsAnswersAndBroadcasts() throws {
+    @Test func startsAnswersAndBroadcasts() async throws {
         let llm = ScriptedLLM()
         let (agent, events) = try Self.start(AgentFixtures.wat(), llm: llm)
         defer { agent.stop() }
-        let started = events.wait { if case .started = $0 { return true }; return false }
+        let started = await events.wait { if case .started = $0 { return true }; return false }
         #expect(started == .started(AgentInfo(name: "tester", version: "1.0.0", color: "#123456", persona: "pragmatist")))
         #expect(events.all.contains(.log(.info, "ready")))
 
         agent.submitTask(taskId: Self.taskId, description: "How do we launch?")
-        #expect(events.response() == "Ship the smallest version first.")
+        #expect(await events.response() == "Ship the smallest version first.")
         #expect(events.all.contains(.broadcast(taskId: Self.taskId, content: "Ship the smallest version first.")))
         #expect(events.all.contains(.taskReceived(taskId: Self.taskId, description: "How do we launch?")))
         #expect(events.all.contains(.thinking(taskId: Self.taskId)))
@@ -34,26 +34,26 @@ import Testing
         #expect(request.prompt == .chat([.init(role: "system", content: "You are practical."), .init(role: "user", content: "How do we launch?")]))
     }
 
-    @Test func peerThoughtsReachTheAgent() throws {
+    @Test func peerThoughtsReachTheAgent() async throws {
         let (agent, events) = try Self.start(AgentFixtures.wat())
         defer { agent.stop() }
         agent.deliverPeerThought(peerId: "peer", taskId: Self.taskId, thought: "Costs matter — a lot 💸")
-        #expect(events.wait { $0 == .log(.info, "Costs matter — a lot 💸") } != nil)
+        #expect(await events.wait { $0 == .log(.info, "Costs matter — a lot 💸") } != nil)
     }
 
-    @Test func unicodeCrossesIntact() throws {
+    @Test func unicodeCrossesIntact() async throws {
         let (agent, events) = try Self.start(AgentFixtures.wat(), llm: ScriptedLLM { _ in "日本語と emoji 👩‍🚀 ok" })
         defer { agent.stop() }
         agent.submitTask(taskId: Self.taskId, description: "Ünïcödé task ✓")
-        #expect(events.response() == "日本語と emoji 👩‍🚀 ok")
+        #expect(await events.response() == "日本語と emoji 👩‍🚀 ok")
     }
 
-    @Test func onlyTheNewestWaitingTaskRuns() throws {
+    @Test func onlyTheNewestWaitingTaskRuns() async throws {
         let (agent, events) = try Self.start(AgentFixtures.wat(), llm: ScriptedLLM(delayPerWordMs: 20))
         defer { agent.stop() }
         let ids = (0..<3).map { "0d8f5a5e-4c1b-4e4e-9a55-6f5d3c2b1a0\($0)" }
         for id in ids { agent.submitTask(taskId: id, description: "task \(id)") }
-        #expect(events.wait(seconds: 10) { if case .responded(ids[2], _, _) = $0 { return true }; return false } != nil)
+        #expect(await events.wait(seconds: 10) { if case .responded(ids[2], _, _) = $0 { return true }; return false } != nil)
         let received = events.all.compactMap { event -> String? in if case .taskReceived(let id, _) = event { return id }; return nil }
         let skipped = events.all.compactMap { event -> String? in if case .taskSkipped(let id) = event { return id }; return nil }
         // The first may have started before the others arrived; the middle one never runs.
@@ -62,37 +62,37 @@ import Testing
         #expect(skipped.contains(ids[1]))
     }
 
-    @Test func aFailingModelGivesAnEmptyAnswerNotAFailure() throws {
+    @Test func aFailingModelGivesAnEmptyAnswerNotAFailure() async throws {
         struct Broken: Error, CustomStringConvertible { var description: String { "GPU on fire" } }
         let (agent, events) = try Self.start(AgentFixtures.wat(), llm: ScriptedLLM(failure: Broken()))
         defer { agent.stop() }
         agent.submitTask(taskId: Self.taskId, description: "anything")
-        #expect(events.response() == "")
+        #expect(await events.response() == "")
         #expect(events.all.contains(.llmFailed("the model failed: GPU on fire")))
     }
 
-    @Test func aSlowModelTimesOut() throws {
+    @Test func aSlowModelTimesOut() async throws {
         var limits = SandboxLimits()
         limits.llmTimeoutMs = 150
         let (agent, events) = try Self.start(AgentFixtures.wat(), llm: ScriptedLLM(delayPerWordMs: 100), limits: limits)
         defer { agent.stop() }
         agent.submitTask(taskId: Self.taskId, description: "anything")
-        #expect(events.response() == "")
+        #expect(await events.response() == "")
         #expect(events.all.contains { if case .llmFailed(let reason) = $0 { return reason.contains("longer than 0 s") || reason.contains("took longer") }; return false })
     }
 
-    @Test func noModelIsReportedNotFatal() throws {
+    @Test func noModelIsReportedNotFatal() async throws {
         let (agent, events) = try Self.start(AgentFixtures.wat(), llm: nil)
         defer { agent.stop() }
         agent.submitTask(taskId: Self.taskId, description: "anything")
-        #expect(events.response() == "")
+        #expect(await events.response() == "")
         #expect(events.all.contains { if case .llmFailed(let reason) = $0 { return reason.contains("make setup") }; return false })
     }
 
-    @Test func stoppingCancelsAModelCall() throws {
+    @Test func stoppingCancelsAModelCall() async throws {
         let (agent, events) = try Self.start(AgentFixtures.wat(), llm: ScriptedLLM(delayPerWordMs: 1000))
         agent.submitTask(taskId: Self.taskId, description: "anything")
-        #expect(events.wait { $0 == .thinking(taskId: Self.taskId) } != nil)
+        #expect(await events.wait { $0 == .thinking(taskId: Self.taskId) } != nil)
         let began = Date()
         #expect(agent.stop(timeout: 5))
         #expect(Date().timeIntervalSince(began) < 1)
@@ -100,12 +100,12 @@ import Testing
         #expect(!events.all.contains { if case .failed = $0 { return true }; return false })
     }
 
-    @Test func aStoppedAgentTakesNoMoreWork() throws {
+    @Test func aStoppedAgentTakesNoMoreWork() async throws {
         let (agent, events) = try Self.start(AgentFixtures.wat())
-        _ = events.wait { if case .started = $0 { return true }; return false }
+        _ = await events.wait { if case .started = $0 { return true }; return false }
         agent.stop()
         agent.submitTask(taskId: Self.taskId, description: "late")
-        Thread.sleep(forTimeInterval: 0.1)
+        try await Task.sleep(nanoseconds: 100_000_000)
         #expect(!events.all.contains { if case .taskReceived = $0 { return true }; return false })
     }
 }
