@@ -1,0 +1,101 @@
+import AgentParticipants
+import Agents
+import Dispatch
+import Foundation
+import Synchronization
+
+/// `mowai agent run`'s lines: one per thing that happened, prefixed by time and agent.
+final class HeadlessOutput: Sendable {
+    private let verbose: Bool
+    private let failures = Mutex(0)
+    private let wake = DispatchSemaphore(value: 0)
+
+    init(verbose: Bool) {
+        self.verbose = verbose
+    }
+
+    func report(_ agent: String, _ event: ArenaParticipant.Event) {
+        switch event {
+        case .agent(let event): report(agent, event)
+        case .session(let note): say(agent, Self.describe(note))
+        }
+    }
+
+    private func report(_ agent: String, _ event: AgentEvent) {
+        switch event {
+        case .started(let info): say(agent, "started: \(info.name) \(info.version) as \(info.persona)")
+        case .taskReceived(let id, let text): say(agent, "task \(id.prefix(8)): \(text)")
+        case .taskSkipped(let id): say(agent, "skipped task \(id.prefix(8)): a newer one arrived")
+        case .thinking: say(agent, "thinking…")
+        case .llmText(let text): if verbose { say(agent, "· \(text)") }
+        case .llmFinished(let tokens, let ms): if verbose { say(agent, "model: \(tokens) tokens in \(ms) ms") }
+        case .llmFailed(let reason): say(agent, "model: \(reason)", error: true)
+        case .broadcast(_, let text): say(agent, "thought: \(text)")
+        case .responded(_, let text, let ms): say(agent, "responded in \(Int(ms)) ms: \(text)")
+        case .log(let level, let text): if level != .debug || verbose { say(agent, "\(level.rawValue): \(text)") }
+        case .output(let text): say(agent, "output: \(text)")
+        case .warning(let text): say(agent, "warning: \(text)", error: true)
+        case .failed(let reason):
+            say(agent, "failed: \(reason)", error: true)
+            failures.withLock { $0 += 1 }
+            wake.signal()
+        case .stopped: say(agent, "stopped")
+        }
+    }
+
+    static func describe(_ note: ParticipantSession.Note) -> String {
+        switch note {
+        case .joined(let slot, let peers): return "joined the arena (slot \(slot), \(peers) connected)"
+        case .reconnecting(let ms, let reason): return "arena connection lost (\(reason)); retrying in \(ms / 1000) s"
+        case .arenaError(let reason): return "arena error: \(reason)"
+        case .skippedReplayedTask(let id): return "skipped replayed task \(id.prefix(8)): answering the newest"
+        case .thoughtNotSent(let why): return "thought not posted: \(why)"
+        case .clipped(let what): return "clipped: \(what)"
+        }
+    }
+
+    private let lock = Mutex(())
+
+    func say(_ agent: String, _ text: String, error: Bool = false) {
+        let time = Self.clock()
+        let line = agent.isEmpty ? "\(time) \(text)\n" : "\(time) \(agent): \(text)\n"
+        lock.withLock { _ in
+            FileHandle.standardOutput.write(Data(line.utf8))
+            if error && isatty(1) == 0 { FileHandle.standardError.write(Data(line.utf8)) }
+        }
+    }
+
+    private static func clock() -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
+    /// Blocks until Ctrl-C or SIGTERM (status 0), or until every agent has failed (status 1).
+    func waitUntilInterruptedOrAllFailed(count: Int) -> Int32 {
+        let interrupted = Mutex(false)
+        let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [wake] in
+                interrupted.withLock { $0 = true }
+                wake.signal()
+            }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+        while true {
+            wake.wait()
+            if interrupted.withLock({ $0 }) {
+                say("", "leaving the arena")
+                return 0
+            }
+            if failures.withLock({ $0 }) >= count {
+                say("", "every agent failed")
+                return 1
+            }
+        }
+    }
+}
