@@ -267,3 +267,16 @@ public struct ParticipantSession: Sendable {
         return current
     }
 }
+
+extension ParticipantSession.Note: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .joined(let slot, let peers): return "joined the arena (slot \(slot), \(peers) connected)"
+        case .reconnecting(let ms, let reason): return "arena connection lost (\(reason)); retrying in \((ms + 500) / 1000) s"
+        case .arenaError(let reason): return "arena error: \(reason)"
+        case .skippedReplayedTask(let id): return "skipped replayed task \(id.prefix(8)): answering the newest"
+        case .thoughtNotSent(let why): return "thought not posted: \(why)"
+        case .clipped(let what): return "clipped: \(what)"
+        }
+    }
+}

@@ -20,6 +20,10 @@ public enum Action: Equatable, Sendable {
     case clearPosted(HTTPOutcome)
     /// `GET /agents` (original Arena: the roster is only learnable by polling).
     case rosterPolled([RosterEntry])
+    /// A local agent hosted by this console: listed (offline, "starting") before it joins the arena.
+    case localAgentAdded(RosterEntry)
+    /// What a local agent did, for its console and its roster row.
+    case localAgent(agentId: String, LocalActivity)
     /// Something the shell wants the user to know (a broken theme file, where the embedded arena listens).
     case notice(Notice.Level, String)
 }
@@ -40,4 +44,16 @@ public enum HTTPOutcome: Equatable, Sendable {
     case rejected(status: Int, error: String)
     /// No answer: the arena is down or unreachable.
     case unreachable(String)
+}
+
+/// What a local agent did, as its console shows it.
+public enum LocalActivity: Equatable, Sendable {
+    /// A step of its life: started, task received, thinking, responded in N ms, stopped. `activity` is
+    /// what its roster row says now.
+    case lifecycle(String, activity: String)
+    case log(level: String, text: String)
+    /// A piece of the model's answer: joined to the line being streamed.
+    case modelText(String)
+    /// The agent failed: the reason stays in its console and its roster row.
+    case failed(String)
 }

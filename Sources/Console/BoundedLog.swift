@@ -22,6 +22,12 @@ public struct BoundedLog<Element: Equatable & Sendable>: Equatable, Sendable {
         }
     }
 
+    /// Changes the newest entry in place (a line still being streamed).
+    public mutating func updateLast(_ change: (inout Element) -> Void) {
+        guard !entries.isEmpty else { return }
+        change(&entries[entries.count - 1])
+    }
+
     /// The newest `capacity` entries (the log may briefly hold a few more, see `append`).
     public var visible: ArraySlice<Element> { entries.suffix(capacity) }
 }

@@ -33,6 +33,12 @@ public func reduce(_ state: inout State, _ action: Action) -> [Effect] {
         state.replaceRoster(with: entries, announcingNewcomers: state.hasPolledRoster)
         state.hasPolledRoster = true
         return []
+    case .localAgentAdded(let entry):
+        state.addLocalAgent(entry)
+        return []
+    case .localAgent(let agentId, let activity):
+        state.localAgent(agentId, did: activity)
+        return []
     case .notice(let level, let text):
         // The shell's notices come at start-up (where the arena listens, a broken theme): they stay longer.
         state.notify(level, text, lifetimeMs: 3 * State.noticeLifetimeMs)

@@ -122,7 +122,8 @@ extension State {
     mutating func leave(agentId: String, reason: String?) {
         guard let index = roster.firstIndex(where: { $0.agentId == agentId }), roster[index].isOnline else { return }
         roster[index].isOnline = false
-        roster[index].activity = "left"
+        // A local agent that failed says so, not just that it left.
+        if roster[index].activity != "failed" || !localAgentIds.contains(agentId) { roster[index].activity = "left" }
         defer { forgetOldestOfflineAgents() }
         let why = reason.map { " (\(Sanitized.text($0)))" } ?? ""
         append(ChatLine(at: now, kind: .left, agentId: agentId, author: roster[index].name, text: "left\(why)"))

@@ -69,6 +69,11 @@ public struct State: Equatable, Sendable {
     /// Attempts that failed since the last healthy connection (the backoff's exponent).
     public var failedAttempts = 0
 
+    /// Agents this console hosts (their consoles show logs, lifecycle and the model's text).
+    public var localAgentIds: Set<String> = []
+    /// Local agents whose console ends in a model line still being streamed.
+    public var streamingAgentIds: Set<String> = []
+
     public var focus: Pane = .roster
     public var rosterCursor = 0
     /// The agent whose console is shown.

@@ -57,7 +57,9 @@ extension ConsoleView {
         }
         let scrolled = state.scrollback[.console] ?? 0
         let persona = agent.persona.isEmpty ? "" : " · \(agent.persona)"
-        pane("\(agent.name)\(persona)\(agent.isOnline ? "" : " · left")\(scrolled > 0 ? " ↑\(scrolled)" : "")", in: rect,
+        let local = state.localAgentIds.contains(agent.agentId) ? " · local" : ""
+        let presence = agent.isOnline ? "" : state.localAgentIds.contains(agent.agentId) ? " · \(agent.activity)" : " · left"
+        pane("\(agent.name)\(persona)\(local)\(presence)\(scrolled > 0 ? " ↑\(scrolled)" : "")", in: rect,
              focused: state.focus == .console, into: &frame)
         draw(lines: Array(state.selectedConsole.visible), scrolledBack: scrolled, showsAuthor: false, state: state, in: rect, into: &frame)
     }
@@ -146,9 +148,19 @@ extension ConsoleView {
             body = line.text
             bodyStyle = style(theme.system, dim: true)
         case .log(let level):
-            head.append(("[\(level)] ", style(level == "error" ? theme.error : theme.muted)))
+            // Local agents: "agent" is their lifecycle, "model" the text the model streams to them.
+            switch level {
+            case "agent":
+                head.append(("◆ ", style(theme.system)))
+                bodyStyle = style(theme.system)
+            case "model":
+                head.append(("» ", style(theme.muted, dim: true)))
+                bodyStyle = style(theme.text, dim: true)
+            default:
+                head.append(("[\(level)] ", style(level == "error" ? theme.error : theme.muted)))
+                bodyStyle = style(level == "error" ? theme.error : theme.muted)
+            }
             body = line.text
-            bodyStyle = style(theme.muted)
         }
         // The first row holds what fits after the head; the rest wraps under the time column.
         let headWidth = head.reduce(0) { $0 + $1.0.displayWidth }

@@ -30,13 +30,17 @@ struct AgentSpec {
 }
 
 enum AgentLineup {
+    /// The swarm `mowai tui` hosts when it is given nothing else to do.
+    static let fivePersonas = ["contrarian", "synthesiser", "first-principles", "devils-advocate", "pragmatist"]
+
     /// Resolves what the options name into agents ready to start: binaries loaded (once per file) and
     /// checked, personas found, names made unique.
-    static func specs(agentFiles: [String], options: AgentOptions, defaultPersonas: [String] = []) throws -> (specs: [AgentSpec], arenaURL: String?, notes: [String]) {
+    static func specs(agentFiles: [String], options: AgentOptions, defaultPersonas: [String] = [],
+                      readsLocalConfig: Bool = true) throws -> (specs: [AgentSpec], arenaURL: String?, notes: [String]) {
         var notes: [String] = []
         var entries: [AgentConfigFile.Entry] = []
         var arenaURL: String?
-        if let file = try configFile(options) {
+        if let file = try configFile(options, readsLocalConfig: readsLocalConfig) {
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
             let parsed = try AgentConfigFile.parse(bytes, file: file)
             entries = parsed.entries
@@ -77,13 +81,13 @@ enum AgentLineup {
         return (specs, arenaURL, notes)
     }
 
-    private static func configFile(_ options: AgentOptions) throws -> String? {
+    private static func configFile(_ options: AgentOptions, readsLocalConfig: Bool) throws -> String? {
         if let file = options.config {
             guard FileManager.default.fileExists(atPath: file) else { throw ValidationErrorMessage("--config: no such file \(file)") }
             return file
         }
         let local = FileManager.default.currentDirectoryPath + "/mowai.config.json"
-        return options.personas.isEmpty && FileManager.default.fileExists(atPath: local) ? "mowai.config.json" : nil
+        return readsLocalConfig && options.personas.isEmpty && FileManager.default.fileExists(atPath: local) ? "mowai.config.json" : nil
     }
 
     /// A repeatable option is given 0 times, once (for every agent), or once per agent.

@@ -17,7 +17,7 @@ final class HeadlessOutput: Sendable {
     func report(_ agent: String, _ event: ArenaParticipant.Event) {
         switch event {
         case .agent(let event): report(agent, event)
-        case .session(let note): say(agent, Self.describe(note))
+        case .session(let note): say(agent, note.description)
         }
     }
 
@@ -40,17 +40,6 @@ final class HeadlessOutput: Sendable {
             failures.withLock { $0 += 1 }
             wake.signal()
         case .stopped: say(agent, "stopped")
-        }
-    }
-
-    static func describe(_ note: ParticipantSession.Note) -> String {
-        switch note {
-        case .joined(let slot, let peers): return "joined the arena (slot \(slot), \(peers) connected)"
-        case .reconnecting(let ms, let reason): return "arena connection lost (\(reason)); retrying in \(ms / 1000) s"
-        case .arenaError(let reason): return "arena error: \(reason)"
-        case .skippedReplayedTask(let id): return "skipped replayed task \(id.prefix(8)): answering the newest"
-        case .thoughtNotSent(let why): return "thought not posted: \(why)"
-        case .clipped(let what): return "clipped: \(what)"
         }
     }
 

@@ -1,9 +1,11 @@
+import Agents
 import ArenaProtocol
 import ArenaRelay
 import ArenaServer
 import ArgumentParser
 import Console
 import Foundation
+import Inference
 import WebSocketClient
 
 struct TUICommand: ParsableCommand {
@@ -11,10 +13,12 @@ struct TUICommand: ParsableCommand {
         commandName: "tui",
         abstract: "The console: roster, chat, task banner and per-agent consoles of an arena.",
         discussion: """
-        Without --arena it starts an arena in this process on 127.0.0.1 (port 8080, or a free one) and \
-        opens the console as its admin. With --arena it spectates that arena (mowai arena or the original \
-        Node Arena); --admin enables /task, /kick and /clear with the secret from MOWAI_ADMIN_SECRET or \
-        --admin-secret-file (never from the command line).
+        Without --arena it starts an arena in this process on 127.0.0.1 (port 8080, or a free one), opens \
+        the console as its admin, and hosts the five persona agents on the default model (--no-agents: \
+        none). With --arena it spectates that arena (mowai arena or the original Node Arena); --admin \
+        enables /task, /kick and /clear with the secret from MOWAI_ADMIN_SECRET or --admin-secret-file \
+        (never from the command line). --agent and --persona (repeatable) host local agents that take \
+        part in the arena; their consoles show their lifecycle, logs and the model's text.
         """
     )
 
@@ -39,11 +43,23 @@ struct TUICommand: ParsableCommand {
     @Option(help: "Write the embedded arena's log to this file.")
     var logFile: String?
 
+    @Option(name: .customLong("agent"), help: "A Wasm agent to host (repeatable; default: mowai's own agent).")
+    var agentFiles: [String] = []
+
+    @OptionGroup var agents: AgentOptions
+    @OptionGroup var model: ModelOption
+    @OptionGroup var threads: ThreadsOption
+
+    @Flag(help: "Host no local agents (the embedded arena starts empty).")
+    var noAgents = false
+
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
         let inbox = ActionInbox()
         var notices: [(Notice.Level, String)] = []
         let (loadedTheme, themeWarning) = ThemeLoader.load(theme)
+        // Before the terminal is taken: a bad --agent or --persona is an error on stderr.
+        let hosted = try Failure.reporting { try hostedAgents(notices: &notices) }
 
         let url: WebSocketURL
         let secret: String?
@@ -72,10 +88,33 @@ struct TUICommand: ParsableCommand {
         let runner = try EffectRunner(target: .init(url: url, adminSecret: secret, certificateAuthorityFile: caFile), inbox: inbox)
         let console = ConsoleRunner(state: State(options: options, now: EffectRunner.nowMs()), inbox: inbox,
                                     effects: runner, theme: loadedTheme, notices: notices)
+        var limits = SandboxLimits()
+        limits.taskDeadlineMs = Int64(max(1, agents.taskTimeout)) * 1000
+        let local = try hosted.map { try LocalAgents(specs: $0.specs, llm: $0.llm, limits: limits, arena: url,
+                                                     hub: caFile.map { try WebSocketHub(certificateAuthorityFile: $0) } ?? WebSocketHub.shared(),
+                                                     inbox: inbox) }
+        local?.start()
+        defer { local?.stop() }
         do {
             try console.run()
         } catch {
             throw ValidationError("\(error)")
+        }
+    }
+
+    /// The agents to host and the model they share, or nil for none. Asked for explicitly, a missing
+    /// model is an error; for the default swarm it is a notice, and the console runs without agents.
+    private func hostedAgents(notices: inout [(Notice.Level, String)]) throws -> (specs: [AgentSpec], llm: LocalLLM)? {
+        let explicit = !agentFiles.isEmpty || !agents.personas.isEmpty || agents.config != nil
+        guard !noAgents, explicit || arena == nil else { return nil }
+        let lineup = try AgentLineup.specs(agentFiles: agentFiles, options: agents,
+                                           defaultPersonas: AgentLineup.fivePersonas, readsLocalConfig: false)
+        for note in lineup.notes { notices.append((.warning, note)) }
+        do {
+            return (lineup.specs, try SharedModel.load(model, threads: threads.checked(), agents: lineup.specs.count))
+        } catch where !explicit {
+            notices.append((.warning, "No local agents: \(error)"))
+            return nil
         }
     }
 
