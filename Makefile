@@ -27,6 +27,7 @@ test: setup
 bench: release
 	.build/release/mowai bench arena $(ARGS)
 	.build/release/mowai bench tui
+	.build/release/mowai bench agents
 
 # Rebuilds the shipped agents (wit/agents/*/*.wasm, committed) and embeds the default agent and the
 # personas into the binary. Needs only the Swift toolchain's clang and wasm-ld; `mowai` itself needs neither.
