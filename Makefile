@@ -13,7 +13,7 @@ build: setup
 release: setup
 	$(SWIFT) build -c release
 
-# The console on an embedded arena (127.0.0.1:8080, or a free port), as its admin.
+# The console on an embedded arena (127.0.0.1:8080, or a free port), as its admin, with the five persona agents.
 run: release
 	.build/release/mowai tui $(ARGS)
 

@@ -11,6 +11,14 @@ public struct AgentConfigFile: Equatable, Sendable {
         public var arenaURL: String?
         /// The browser's WebLLM model id: mowai runs GGUF files (--model), so it is only reported.
         public var modelId: String?
+
+        public init(name: String?, color: String?, persona: String?, arenaURL: String?, modelId: String?) {
+            self.name = name
+            self.color = color
+            self.persona = persona
+            self.arenaURL = arenaURL
+            self.modelId = modelId
+        }
     }
 
     public var entries: [Entry]
@@ -65,5 +73,9 @@ extension AgentConfigFile {
 public struct AgentConfigError: Error, Equatable, CustomStringConvertible {
     public let file: String
     public let problem: String
+    public init(file: String, problem: String) {
+        self.file = file
+        self.problem = problem
+    }
     public var description: String { "\(file) \(problem)" }
 }
