@@ -80,6 +80,14 @@ let package = Package(
         ),
         // The real `mowai tui` in a real terminal emulator (tmux).
         .testTarget(name: "ConsoleEndToEndTests", dependencies: ["WebSocketClient", "HTTPClient", "ArenaProtocol", "EndToEndSupport"]),
+        // The committed agents in a real `mowai arena`, in-process and as `mowai agent run`, and in `mowai tui`.
+        .testTarget(
+            name: "AgentEndToEndTests",
+            dependencies: [
+                "AgentParticipants", "Agents", "Inference", "WebSocketClient", "HTTPClient", "ArenaProtocol", "EndToEndSupport",
+                .product(name: "WAT", package: "WasmKit"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

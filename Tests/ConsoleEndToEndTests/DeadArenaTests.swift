@@ -1,3 +1,4 @@
+import EndToEndSupport
 import Testing
 
 /// An arena that is not there: the console counts down, retries with growing attempts, and still quits.

@@ -1,10 +1,11 @@
 import ArenaProtocol
+import EndToEndSupport
 import Testing
 
 /// `mowai tui` without --arena: an arena in the same process, administered by the console.
 struct EmbeddedArenaTests {
     @Test func runsItsOwnArenaAsAdmin() async throws {
-        let terminal = try TmuxTerminal(columns: 100, rows: 30, mowai: ["tui", "--port", "0"])
+        let terminal = try TmuxTerminal(columns: 100, rows: 30, mowai: ["tui", "--port", "0", "--no-agents"])
         defer { terminal.close() }
         let screen = try await terminal.waitFor("● connected", "· admin ·", "Arena running at ws://127.0.0.1:")
 

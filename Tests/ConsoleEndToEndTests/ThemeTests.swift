@@ -1,9 +1,10 @@
+import EndToEndSupport
 import Testing
 
 /// Themes by name, a wrong name, and NO_COLOR.
 struct ThemeTests {
     @Test func unknownThemeWarnsByName() async throws {
-        let terminal = try TmuxTerminal(columns: 100, rows: 30, mowai: ["tui", "--port", "0", "--theme", "nosuch"])
+        let terminal = try TmuxTerminal(columns: 100, rows: 30, mowai: ["tui", "--port", "0", "--no-agents", "--theme", "nosuch"])
         defer { terminal.close() }
         let screen = try await terminal.waitFor("● connected", "no theme named nosuch")
         #expect(screen.statusBar.contains("no theme named nosuch"))
@@ -13,7 +14,7 @@ struct ThemeTests {
     }
 
     @Test func monochromeHasNoColour() async throws {
-        let terminal = try TmuxTerminal(columns: 100, rows: 30, mowai: ["tui", "--port", "0", "--theme", "monochrome"])
+        let terminal = try TmuxTerminal(columns: 100, rows: 30, mowai: ["tui", "--port", "0", "--no-agents", "--theme", "monochrome"])
         defer { terminal.close() }
         let screen = try await terminal.waitFor("● connected", "Arena running at")
         #expect(!screen.statusBar.contains("theme"))
@@ -24,7 +25,7 @@ struct ThemeTests {
     }
 
     @Test func noColorRunsWithoutColour() async throws {
-        let terminal = try TmuxTerminal(columns: 100, rows: 30, mowai: ["tui", "--port", "0"], environment: ["NO_COLOR": "1"])
+        let terminal = try TmuxTerminal(columns: 100, rows: 30, mowai: ["tui", "--port", "0", "--no-agents"], environment: ["NO_COLOR": "1"])
         defer { terminal.close() }
         try await terminal.waitFor("● connected", "Arena running at")
         let styled = try terminal.styledScreen()

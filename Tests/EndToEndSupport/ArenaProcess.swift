@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// The real `mowai arena` binary, started on 127.0.0.1 with a port the kernel picks. Shared by the
@@ -20,9 +21,10 @@ public final class ArenaProcess: @unchecked Sendable {
         return here.deletingLastPathComponent().appendingPathComponent("mowai")
     }
 
-    public init(arguments: [String] = [], adminSecret: String? = nil, environment extra: [String: String] = [:]) throws {
+    /// Starts an arena on `port` (0: one the kernel picks; a fixed one to stand in for an arena that died).
+    public init(port: Int = 0, arguments: [String] = [], adminSecret: String? = nil, environment extra: [String: String] = [:]) throws {
         process.executableURL = Self.executable
-        process.arguments = ["arena", "--host", "127.0.0.1", "--port", "0"] + arguments
+        process.arguments = ["arena", "--host", "127.0.0.1", "--port", "\(port)"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["MOWAI_ADMIN_SECRET"] = adminSecret
         environment["PORT"] = nil
@@ -65,10 +67,16 @@ public final class ArenaProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Kills the arena with SIGKILL, as a crash would: no close frames, its sockets simply end.
+    public func kill() {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
     deinit {
         errors.fileHandleForReading.readabilityHandler = nil
         if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
+            Glibc.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

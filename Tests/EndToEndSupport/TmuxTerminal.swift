@@ -1,10 +1,9 @@
 import Foundation
-import EndToEndSupport
 
 /// The terminal emulator the console tests look through: a private tmux server (its own socket, so tests
 /// run in parallel) whose one window runs `mowai` under `sh`, which prints `EXIT=<status>` when it ends
 /// and then lingers, so the status and whatever the program left behind stay on screen.
-final class TmuxTerminal: @unchecked Sendable {
+public final class TmuxTerminal: @unchecked Sendable {
     static let session = "console"
     private let socket = "mowai-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
     private let tmux: String
@@ -13,7 +12,7 @@ final class TmuxTerminal: @unchecked Sendable {
 
     /// Starts `mowai ARGUMENTS` in a `columns`×`rows` window with TERM=xterm-256color and LANG=C.UTF-8;
     /// `environment` adds to (or, with nil, removes from) what the program sees.
-    init(columns: Int, rows: Int, mowai arguments: [String], environment: [String: String?] = [:]) throws {
+    public init(columns: Int, rows: Int, mowai arguments: [String], environment: [String: String?] = [:]) throws {
         tmux = try Self.findTmux()
         var variables: [String: String?] = [
             "TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": nil, "LC_CTYPE": nil, "NO_COLOR": nil,
@@ -33,7 +32,7 @@ final class TmuxTerminal: @unchecked Sendable {
     deinit { close() }
 
     /// Ends the tmux server and everything running in it (idempotent).
-    func close() {
+    public func close() {
         guard !isClosed else { return }
         isClosed = true
         _ = try? tmuxCommand(["kill-server"])
@@ -42,7 +41,7 @@ final class TmuxTerminal: @unchecked Sendable {
 
     // MARK: Looking
 
-    func screen() throws -> Screen {
+    public func screen() throws -> Screen {
         let text = try tmuxCommand(["capture-pane", "-p", "-t", Self.session])
         var lines = text.components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
@@ -50,19 +49,19 @@ final class TmuxTerminal: @unchecked Sendable {
     }
 
     /// The screen with its colours and attributes as SGR escape sequences.
-    func styledScreen() throws -> String {
+    public func styledScreen() throws -> String {
         try tmuxCommand(["capture-pane", "-p", "-e", "-t", Self.session])
     }
 
     /// Polls the screen until `condition` holds; throws with the last screen after `seconds`.
     @discardableResult
-    func waitFor(_ what: String, within seconds: Double = 10, _ condition: (Screen) -> Bool) async throws -> Screen {
+    public func waitFor(_ what: String, within seconds: Double = 10, _ condition: (Screen) -> Bool) async throws -> Screen {
         let deadline = Date().addingTimeInterval(seconds)
         while true {
             let screen = try screen()
             if condition(screen) { return screen }
             guard Date() < deadline else {
-                throw ConsoleTestError("waited \(seconds) s for \(what); the screen was:\n\(screen)")
+                throw ArenaTestError("waited \(seconds) s for \(what); the screen was:\n\(screen)")
             }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
@@ -70,41 +69,49 @@ final class TmuxTerminal: @unchecked Sendable {
 
     /// Waits until the screen shows every one of `texts`.
     @discardableResult
-    func waitFor(_ texts: String..., within seconds: Double = 10) async throws -> Screen {
+    public func waitFor(_ texts: String..., within seconds: Double = 10) async throws -> Screen {
         let list = texts.map { "\"\($0)\"" }.joined(separator: ", ")
         return try await waitFor(list, within: seconds) { screen in texts.allSatisfy(screen.contains) }
     }
 
+    /// Waits for `mowai` to end; its exit status, as the pane's shell printed it (`EXIT=<status>`).
+    public func exitStatus(within seconds: Double = 10) async throws -> Int32 {
+        let screen = try await waitFor("the program to exit", within: seconds) { $0.lines.contains { $0.hasPrefix("EXIT=") } }
+        let line = screen.lines.first { $0.hasPrefix("EXIT=") } ?? ""
+        guard let status = Int32(line.dropFirst(5).prefix(while: \.isNumber)) else { throw ArenaTestError("no status in \(line)") }
+        return status
+    }
+
     /// A tmux format of the pane, e.g. `#{pane_title}` or `#{alternate_on}`.
-    func format(_ format: String) throws -> String {
+    public func format(_ format: String) throws -> String {
         try tmuxCommand(["display-message", "-p", "-t", Self.session, format])
             .trimmingCharacters(in: .newlines)
     }
 
     /// The `mowai` process: a child of the `sh` the pane runs.
-    func programPID() throws -> pid_t {
+    public func programPID() throws -> pid_t {
         let shell = try format("#{pane_pid}")
         let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
         for child in children.split(separator: " ") {
             let name = (try? String(contentsOfFile: "/proc/\(child)/comm", encoding: .utf8)) ?? ""
             if name.trimmingCharacters(in: .newlines) == "mowai", let pid = pid_t(child) { return pid }
         }
-        throw ConsoleTestError("no mowai process under the pane's shell \(shell) (children: \(children))")
+        throw ArenaTestError("no mowai process under the pane's shell \(shell) (children: \(children))")
     }
 
     // MARK: Typing
 
     /// Types `text` literally, character by character.
-    func type(_ text: String) throws {
+    public func type(_ text: String) throws {
         try tmuxCommand(["send-keys", "-t", Self.session, "-l", "--", text])
     }
 
     /// Presses keys by tmux name: `Enter`, `Down`, `C-c`, `q`.
-    func press(_ keys: String...) throws {
+    public func press(_ keys: String...) throws {
         try tmuxCommand(["send-keys", "-t", Self.session] + keys)
     }
 
-    func resize(columns: Int, rows: Int) throws {
+    public func resize(columns: Int, rows: Int) throws {
         try tmuxCommand(["resize-window", "-t", Self.session, "-x", "\(columns)", "-y", "\(rows)"])
     }
 
@@ -117,7 +124,7 @@ final class TmuxTerminal: @unchecked Sendable {
         environment["TMUX_PANE"] = nil
         let (status, output) = try Self.spawn(tmux, ["-L", socket, "-f", "/dev/null"] + arguments, environment: environment)
         guard status == 0 else {
-            throw ConsoleTestError("tmux \(arguments.joined(separator: " ")) failed (\(status)): \(output)")
+            throw ArenaTestError("tmux \(arguments.joined(separator: " ")) failed (\(status)): \(output)")
         }
         return output
     }
@@ -154,7 +161,7 @@ final class TmuxTerminal: @unchecked Sendable {
         defer { (argv + envp).forEach { free($0) } }
         var pid = pid_t()
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard spawned == 0 else { throw ConsoleTestError("cannot start \(executable): \(String(cString: strerror(spawned)))") }
+        guard spawned == 0 else { throw ArenaTestError("cannot start \(executable): \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
@@ -169,10 +176,10 @@ final class TmuxTerminal: @unchecked Sendable {
             let candidate = "\(directory)/tmux"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        throw ConsoleTestError("tmux is not installed: run scripts/setup.sh (or apt-get install tmux)")
+        throw ArenaTestError("tmux is not installed: run scripts/setup.sh (or apt-get install tmux)")
     }
 
-    static func shellQuoted(_ text: String) -> String {
+    public static func shellQuoted(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -1,18 +1,20 @@
 /// What a terminal shows, row by row as tmux captured it (a wide character once, trailing blanks trimmed).
-struct Screen: CustomStringConvertible {
-    let lines: [String]
+public struct Screen: CustomStringConvertible, Sendable {
+    public let lines: [String]
 
-    func contains(_ text: String) -> Bool { lines.contains { $0.contains(text) } }
+    public init(lines: [String]) { self.lines = lines }
+
+    public func contains(_ text: String) -> Bool { lines.contains { $0.contains(text) } }
 
     /// Row `index` from the top, or "" past the bottom.
-    func row(_ index: Int) -> String { lines.indices.contains(index) ? lines[index] : "" }
+    public func row(_ index: Int) -> String { lines.indices.contains(index) ? lines[index] : "" }
 
     /// The row above the input line: connection, role, agent count, the latest notice.
-    var statusBar: String { lines.count >= 2 ? lines[lines.count - 2] : "" }
+    public var statusBar: String { lines.count >= 2 ? lines[lines.count - 2] : "" }
 
     /// The inside of the box whose top edge reads `┌─ TITLE `, row by row; nil when there is no such box
     /// or its left and right edges are broken somewhere.
-    func pane(titled title: String) -> [String]? {
+    public func pane(titled title: String) -> [String]? {
         guard let top = lines.firstIndex(where: { $0.contains("┌─ \(title) ") }) else { return nil }
         let edge = Self.cells(lines[top])
         guard let left = Self.column(of: "┌─ \(title) ", in: lines[top]),
@@ -28,7 +30,7 @@ struct Screen: CustomStringConvertible {
         return nil
     }
 
-    var description: String {
+    public var description: String {
         let width = lines.map { Self.cells($0).count }.max() ?? 0
         let rule = String(repeating: "─", count: width)
         return (["┄┄┄┄" + rule] + lines.map { "┊ " + $0 } + ["┄┄┄┄" + rule]).joined(separator: "\n")
@@ -37,7 +39,7 @@ struct Screen: CustomStringConvertible {
     // MARK: Display columns
 
     /// One entry per terminal column: the character that starts there, nil for the right half of a wide one.
-    static func cells(_ line: String) -> [Character?] {
+    public static func cells(_ line: String) -> [Character?] {
         var cells: [Character?] = []
         for character in line {
             cells.append(character)
@@ -47,13 +49,13 @@ struct Screen: CustomStringConvertible {
     }
 
     /// The display column where `text` starts in `line`.
-    static func column(of text: String, in line: String) -> Int? {
+    public static func column(of text: String, in line: String) -> Int? {
         guard let range = line.firstRange(of: text) else { return nil }
         return cells(String(line[..<range.lowerBound])).count
     }
 
     /// East Asian wide and fullwidth characters, enough for the text these tests send.
-    static func isWide(_ character: Character) -> Bool {
+    public static func isWide(_ character: Character) -> Bool {
         guard let scalar = character.unicodeScalars.first?.value else { return false }
         switch scalar {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
