@@ -1,6 +1,8 @@
 import Foundation
 import Inference
+import Synchronization
 @_spi(Fuzzing) import WasmKit
+import WASI
 import WasmKitWASI
 
 /// One running agent: its store, instance and imports. Not thread-safe: it is made, called and
@@ -34,7 +36,8 @@ final class AgentInstance {
     init(binary: AgentBinary, host: Host) throws {
         self.host = host
         store = Store(engine: binary.engine)
-        store.resourceLimiter = MemoryCap(bytes: host.limits.memoryBytes)
+        let memoryCap = MemoryCap(bytes: host.limits.memoryBytes)
+        store.resourceLimiter = memoryCap
         var imports = Imports()
         if binary.usesWASI {
             let output = try GuestOutput { line in host.emit(.output(line)) }
@@ -58,7 +61,7 @@ final class AgentInstance {
         } catch let error as AgentLoadError {
             throw error
         } catch {
-            throw Self.loadError(error, limits: host.limits)
+            throw Self.loadError(error, limits: host.limits, refusedBytes: memoryCap.largestRefused)
         }
         try AgentWorld.checkExports(of: instance)
         access = GuestMemoryAccess(memory: instance.exports[memory: "memory"]!, maxStringBytes: host.limits.maxStringBytes)
@@ -150,7 +153,16 @@ final class AgentInstance {
     private func lower(_ text: String) throws -> (UInt32, UInt32) {
         let bytes = Array(text.utf8)
         let length = UInt32(clamping: bytes.count)
-        guard case .i32(let pointer)? = try realloc([.i32(0), .i32(0), .i32(1), .i32(length)]).first else {
+        let results: [Value]
+        do {
+            results = try realloc([.i32(0), .i32(0), .i32(1), .i32(length)])
+        } catch let fault as AgentFault {
+            throw fault
+        } catch {
+            // Named, or a trap here reads as if the export itself had failed.
+            throw AgentFault.guestError("failed in cabi_realloc (asked for \(length) bytes): \(Self.describe(error, limits: host.limits))")
+        }
+        guard case .i32(let pointer)? = results.first else {
             throw AgentFault.guestError("returned nothing from cabi_realloc")
         }
         try access.write(bytes, at: pointer, "cabi_realloc block")
@@ -261,20 +273,44 @@ final class AgentInstance {
 
     static func describe(_ error: any Error, limits: SandboxLimits) -> String {
         if let fault = error as? AgentFault { return fault.description }
-        let text = "\(error)"
+        if let exit = error as? WASIExitCode {
+            return "exited with code \(exit.code) (proc_exit): an agent returns from its exports instead"
+        }
+        let text = firstLine(of: error)
         if text.contains("out of fuel") {
             return "ran out of fuel (\(limits.fuelPerCall) Wasm operators in one call: an endless loop?)"
         }
-        let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
-        return "trapped: " + (firstLine.hasPrefix("Trap: ") ? String(firstLine.dropFirst(6)) : firstLine)
+        // WasmKit compiles, and so validates, each function when it first runs, so broken code
+        // surfaces in a call. (Eager compilation would find it at start, but made starting a 39 KB
+        // agent 9× slower in a debug build, for every agent.)
+        if error is WasmKitError && !text.hasPrefix("Trap: ") {
+            return "the module is not valid WebAssembly (found when a function first ran): \(text)"
+        }
+        return "trapped: " + (text.hasPrefix("Trap: ") ? String(text.dropFirst(6)) : text)
     }
 
-    static func loadError(_ error: any Error, limits: SandboxLimits) -> AgentLoadError {
-        let text = "\(error)"
-        if text.contains("resource limit") || text.contains("exceeds") && text.contains("memory") {
-            return .memoryLimit("\(text) (each agent may use \(limits.memoryBytes >> 20) MiB)")
+    /// A failed instantiation: the memory cap, a trap before on-init (start function, segments), or a
+    /// module WasmKit's validator refuses (it validates when instantiating, not when parsing).
+    static func loadError(_ error: any Error, limits: SandboxLimits, refusedBytes: Int?) -> AgentLoadError {
+        let text = firstLine(of: error)
+        if text.contains("initial memory size exceeds the resource limit") {
+            return .memoryLimit(initialBytes: refusedBytes ?? Int.max, limitBytes: limits.memoryBytes)
         }
-        return .invalidModule(describe(error, limits: limits))
+        if error is Trap || error is AgentFault || error is WASIExitCode {
+            return .instantiationFailed(describe(error, limits: limits))
+        }
+        // WASI preview 1 names are only known to the WASI bridge, so a made-up one is found here.
+        if text.hasPrefix("unknown import ") { return .unknownImports([String(text.dropFirst("unknown import ".count))]) }
+        if text.hasPrefix("incompatible import type"), let name = text.range(of: " for ") {
+            return .unknownImports([String(text[name.upperBound...])])
+        }
+        return .invalidModule(text)
+    }
+
+    /// WasmKit appends a backtrace to a trap's description; its first line is the reason.
+    private static func firstLine(of error: any Error) -> String {
+        let text = "\(error)"
+        return text.split(separator: "\n").first.map(String.init) ?? text
     }
 }
 
@@ -288,7 +324,17 @@ public struct AgentCallError: Error, Equatable, CustomStringConvertible {
 /// Refuses memory growth beyond the agent's share; `memory.grow` then returns -1 to the guest.
 final class MemoryCap: ResourceLimiter {
     let bytes: Int
+    /// The largest size refused, for the message when a module's initial memory is over the cap.
+    /// (A limiter must be Sendable; this one is used on its agent's thread only.)
+    private let refused = Mutex<Int?>(nil)
+    var largestRefused: Int? { refused.withLock { $0 } }
     init(bytes: Int) { self.bytes = bytes }
-    func limitMemoryGrowth(to desired: Int) throws -> Bool { desired <= bytes }
+    func limitMemoryGrowth(to desired: Int) throws -> Bool {
+        guard desired <= bytes else {
+            refused.withLock { $0 = max($0 ?? 0, desired) }
+            return false
+        }
+        return true
+    }
     func limitTableGrowth(to desired: Int) throws -> Bool { desired <= 100_000 }
 }

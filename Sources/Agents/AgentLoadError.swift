@@ -13,7 +13,11 @@ public enum AgentLoadError: Error, Equatable, CustomStringConvertible {
     case unknownImports([String])
     /// Exports the world needs that are missing or have another signature.
     case doesNotImplementWorld([String])
-    case memoryLimit(String)
+    /// The module's memory starts larger than the agent may have (`SandboxLimits.memoryBytes`).
+    case memoryLimit(initialBytes: Int, limitBytes: Int)
+    /// The module is valid but trapped while being instantiated: in its start function or while
+    /// placing its data and element segments, before `on-init` could run.
+    case instantiationFailed(String)
 
     public var description: String {
         switch self {
@@ -37,9 +41,20 @@ public enum AgentLoadError: Error, Equatable, CustomStringConvertible {
                 + "(the host offers host-llm, broadcast, now-ms, log and get-config from \"$root\", and WASI preview 1)"
         case .doesNotImplementWorld(let problems):
             return "the module does not implement the mowai:agent world: \(problems.joined(separator: "; ")) (see docs/AGENT-ABI.md)"
-        case .memoryLimit(let reason):
-            return "the agent asks for more memory than it may have: \(reason)"
+        case .memoryLimit(let initialBytes, let limitBytes):
+            return "the agent's memory starts at \(Self.size(initialBytes)), more than the \(Self.size(limitBytes)) each agent may have: "
+                + "give it a smaller initial memory (a linker flag such as --initial-memory)"
+        case .instantiationFailed(let reason):
+            return "the agent failed while being set up, before on-init (its start function or data segments): \(reason)"
         }
+    }
+
+    /// Bytes in the largest whole unit ("64 MiB", "96 KiB", "100 bytes").
+    static func size(_ bytes: Int) -> String {
+        for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift) \(unit)"
+        }
+        return "\(bytes) bytes"
     }
 
     static func list(_ names: [String]) -> String {

@@ -118,7 +118,7 @@ public struct ParticipantSession: Sendable {
         case .broadcast(let taskId, let content):
             guard let taskId else { return [.note(.thoughtNotSent("a thought outside of any task stays in the console"))] }
             var effects: [Effect] = []
-            let pieces = Self.split(content, limit: ProtocolLimits.maxThoughtLength)
+            let pieces = Self.split(content, limit: ProtocolLimits.maxThoughtLength, maxPieces: Self.maxThoughtsPerBroadcast + 1)
             for piece in pieces.prefix(Self.maxThoughtsPerBroadcast) {
                 let step = nextStep[taskId, default: 1]
                 nextStep[taskId] = step + 1
@@ -149,20 +149,52 @@ public struct ParticipantSession: Sendable {
         }
     }
 
-    /// Cuts text into pieces of at most `limit` UTF-16 units, at whitespace when one is near the end.
-    static func split(_ text: String, limit: Int) -> [String] {
+    /// Cuts text into pieces of at most `limit` UTF-16 units, at whitespace when one is near the end,
+    /// else between characters (an emoji stays whole), and between scalars only within a single
+    /// character longer than the limit. Nothing is lost: the pieces join back into `text`. After
+    /// `maxPieces - 1` pieces the rest is left whole as the last one (a caller posting four of them
+    /// need not cut a megabyte into a thousand).
+    static func split(_ text: String, limit: Int, maxPieces: Int = .max) -> [String] {
         var pieces: [String] = []
         var rest = Substring(text)
-        while rest.utf16.count > limit {
-            var piece = Substring(String(rest).javaScriptPrefix(limit))
-            if let space = piece.lastIndex(where: \.isWhitespace), piece.distance(from: piece.startIndex, to: space) > limit * 3 / 4 {
+        while rest.utf16.count > limit && pieces.count < maxPieces - 1 {
+            var end = charactersEnd(of: rest, within: limit)
+            if end == rest.startIndex { end = scalarsEnd(of: rest, within: limit) }
+            // Only below a limit of 2 could not even one scalar fit; go on rather than loop.
+            if end == rest.startIndex { end = rest.unicodeScalars.index(after: end) }
+            var piece = rest[..<end]
+            if let space = piece.lastIndex(where: \.isWhitespace), piece.utf16.distance(from: piece.startIndex, to: space) > limit * 3 / 4 {
                 piece = piece[...space]
             }
             pieces.append(String(piece))
-            rest = rest.dropFirst(piece.count)
+            rest = rest[piece.endIndex...]
         }
         if !rest.isEmpty || pieces.isEmpty { pieces.append(String(rest)) }
         return pieces
+    }
+
+    /// The end of the longest run of whole characters within `limit` UTF-16 units.
+    private static func charactersEnd(of text: Substring, within limit: Int) -> String.Index {
+        var end = text.startIndex
+        var used = 0
+        for character in text {
+            used += character.utf16.count
+            if used > limit { break }
+            end = text.index(after: end)
+        }
+        return end
+    }
+
+    /// The same in whole scalars, so a surrogate pair is never cut.
+    private static func scalarsEnd(of text: Substring, within limit: Int) -> String.Index {
+        var end = text.startIndex
+        var used = 0
+        for scalar in text.unicodeScalars {
+            used += UTF16.width(scalar)
+            if used > limit { break }
+            end = text.unicodeScalars.index(after: end)
+        }
+        return end
     }
 
     // MARK: The arena
