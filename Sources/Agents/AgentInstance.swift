@@ -242,6 +242,12 @@ final class AgentInstance {
         messages.append(.init(role: "user", content: prompt))
         let request = GenerationRequest(prompt: .chat(messages), maxTokens: host.limits.llmMaxTokens, seed: host.seed)
         let started = Clock.nowMs()
+        if let immediate = llm as? any ImmediateLLM {
+            let text = immediate.answer(request)
+            host.emit(.llmText(text))
+            host.emit(.llmFinished(generatedTokens: 1, durationMs: Clock.nowMs() - started))
+            return text
+        }
         let emit = host.emit
         let outcome = BlockingCompletion.run(request, on: llm, timeoutMs: host.limits.llmTimeoutMs, deadline: deadline,
                                              isCancelled: host.isCancelled, onText: { emit(.llmText($0)) })
