@@ -20,8 +20,7 @@ public final class ArenaParticipant: Sendable {
     private let hub: WebSocketHub
     private let onEvent: @Sendable (Event) -> Void
     private let session: Mutex<ParticipantSession>
-    /// The open connection and the number of the attempt it belongs to; older attempts are ignored.
-    private let link = Mutex<(generation: Int, connection: WebSocketConnection?)>((0, nil))
+    private let link = ArenaLink()
     private let agent = Mutex<LocalAgent?>(nil)
     private let ticker = Mutex<Task<Void, Never>?>(nil)
 
@@ -85,12 +84,9 @@ public final class ArenaParticipant: Sendable {
         switch effect {
         case .connect: connect()
         case .send(let message):
-            link.withLock { $0.connection }?.send(bytes: JSONCodec.encode(message))
+            link.send(message)
         case .close(let code, let reason):
-            link.withLock { state in
-                state.connection?.close(code: UInt16(code), reason: reason)
-                state = (state.generation + 1, nil)
-            }
+            link.close(code: UInt16(code), reason: reason)
         case .runTask(let taskId, let description):
             agent.withLock { $0 }?.submitTask(taskId: taskId, description: description)
         case .deliverPeerThought(let peerId, let taskId, let thought):
@@ -101,40 +97,12 @@ public final class ArenaParticipant: Sendable {
     }
 
     private func connect() {
-        let generation = link.withLock { state -> Int in
-            state.connection?.close(code: 1001, reason: "reconnecting")
-            state = (state.generation + 1, nil)
-            return state.generation
-        }
-        let (url, hub) = (url, hub)
-        Task.detached { [weak self] in
-            do {
-                let connection = try await WebSocketConnection.connect(to: "\(url)", hub: hub)
-                guard let self else { return connection.close() }
-                let isCurrent = self.link.withLock { state -> Bool in
-                    guard state.generation == generation else { return false }
-                    state.connection = connection
-                    return true
-                }
-                guard isCurrent else { return connection.close() }
-                self.feed(.connected(at: Self.nowMs()))
-                for await event in connection.events {
-                    guard self.link.withLock({ $0.generation }) == generation else { return }
-                    switch event {
-                    case .message(let bytes, _):
-                        if case .object(let object)? = try? JSONCodec.decodeObject(bytes) {
-                            self.feed(.frame(object, at: Self.nowMs()))
-                        }
-                    case .closed(let code, let reason):
-                        let why = reason.isEmpty ? "closed (\(code))" : "closed (\(code) \(reason))"
-                        self.feed(.disconnected(reason: why, at: Self.nowMs(), jitter: Double.random(in: 0..<1)))
-                    }
-                }
-            } catch {
-                guard let self, self.link.withLock({ $0.generation }) == generation else { return }
-                let reason: String
-                if case WebSocketError.connectFailed(_, let why)? = error as? WebSocketError { reason = why } else { reason = "\(error)" }
-                self.feed(.disconnected(reason: reason, at: Self.nowMs(), jitter: Double.random(in: 0..<1)))
+        link.open(url, hub: hub) { [weak self] event in
+            guard let self else { return }
+            switch event {
+            case .opened: self.feed(.connected(at: Self.nowMs()))
+            case .message(let object): self.feed(.frame(object, at: Self.nowMs()))
+            case .lost(let reason): self.feed(.disconnected(reason: reason, at: Self.nowMs(), jitter: Double.random(in: 0..<1)))
             }
         }
     }

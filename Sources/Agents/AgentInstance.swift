@@ -259,7 +259,9 @@ final class AgentInstance {
             host.emit(.llmFailed("the model failed: \(reason)"))
             return ""
         case .timedOut:
-            host.emit(.llmFailed("the model took longer than \(host.limits.llmTimeoutMs / 1000) s; the agent got an empty answer"))
+            let limit = host.limits.llmTimeoutMs
+            let shown = limit % 1000 == 0 ? "\(limit / 1000) s" : "\(limit) ms"
+            host.emit(.llmFailed("the model took longer than \(shown); the agent got an empty answer"))
             return ""
         case .pastDeadline:
             throw .deadline("\(deadlineName) ran past its deadline while the model was generating")

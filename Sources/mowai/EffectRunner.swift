@@ -18,7 +18,7 @@ final class EffectRunner: Sendable {
     private let target: Target
     private let inbox: ActionInbox
     private let hub: WebSocketHub
-    private let current = ConnectionSlot()
+    private let link = ArenaLink()
     private let polls = PollCounter()
 
     init(target: Target, inbox: ActionInbox) throws {
@@ -37,7 +37,7 @@ final class EffectRunner: Sendable {
         switch effect {
         case .connect: connect()
         case .send(let message):
-            current.value.withLock { $0.connection }?.send(bytes: JSONCodec.encode(message))
+            link.send(message)
         case .postTask(let description):
             post("/task", body: ["description": .string(description)]) { .taskPosted($0) }
         case .postKick(let agentId, let reason):
@@ -48,50 +48,20 @@ final class EffectRunner: Sendable {
             post("/clear-tasks", body: [:]) { .clearPosted($0) }
         case .pollRoster: pollRoster()
         case .quit:
-            current.value.withLock { $0.connection }?.close(code: 1001, reason: "console closed")
+            link.close(code: 1001, reason: "console closed")
         }
     }
 
     private func connect() {
-        let generation = current.value.withLock { state -> Int in
-            state.connection?.close(code: 1001, reason: "reconnecting")
-            state = (state.generation + 1, nil)
-            return state.generation
-        }
         let headers = target.adminSecret.map { [(name: "X-Admin-Secret", value: $0)] } ?? []
-        let (url, hub, inbox) = (target.url, hub, inbox)
-        Task.detached { [current] in
-            do {
-                let connection = try await WebSocketConnection.connect(to: "\(url)", options: WebSocketOptions(headers: headers), hub: hub)
-                let isCurrent = current.value.withLock { state -> Bool in
-                    guard state.generation == generation else { return false }
-                    state.connection = connection
-                    return true
-                }
-                guard isCurrent else { return connection.close() }
-                inbox.post(.connected(at: Self.nowMs()))
-                for await event in connection.events {
-                    guard current.value.withLock({ $0.generation }) == generation else { return }
-                    switch event {
-                    case .message(let bytes, _):
-                        if case .object(let object)? = try? JSONCodec.decodeObject(bytes) {
-                            inbox.post(.arena(object, at: Self.nowMs()))
-                        }
-                    case .closed(let code, let reason):
-                        let why = reason.isEmpty ? "closed (\(code))" : "closed (\(code) \(reason))"
-                        inbox.post(.disconnected(reason: why, at: Self.nowMs(), jitter: Double.random(in: 0..<1)))
-                    }
-                }
-            } catch {
-                guard current.value.withLock({ $0.generation }) == generation else { return }
-                inbox.post(.disconnected(reason: Self.shortReason(error), at: Self.nowMs(), jitter: Double.random(in: 0..<1)))
+        let inbox = inbox
+        link.open(target.url, headers: headers, hub: hub) { event in
+            switch event {
+            case .opened: inbox.post(.connected(at: Self.nowMs()))
+            case .message(let object): inbox.post(.arena(object, at: Self.nowMs()))
+            case .lost(let reason): inbox.post(.disconnected(reason: reason, at: Self.nowMs(), jitter: Double.random(in: 0..<1)))
             }
         }
-    }
-
-    static func shortReason(_ error: any Error) -> String {
-        if case WebSocketError.connectFailed(_, let reason)? = error as? WebSocketError { return reason }
-        return "\(error)"
     }
 
     private func post(_ path: String, body: JSONObject, report: @escaping @Sendable (HTTPOutcome) -> Action) {
@@ -105,7 +75,7 @@ final class EffectRunner: Sendable {
                                                           certificateAuthorityFile: caFile)
                 outcome = Self.outcome(of: result)
             } catch {
-                outcome = .unreachable(Self.shortReason(error))
+                outcome = .unreachable(ArenaLink.reason(error))
             }
             inbox.post(report(outcome))
         }
@@ -145,11 +115,6 @@ final class EffectRunner: Sendable {
             if isNewest { inbox.post(.rosterPolled(entries)) }
         }
     }
-}
-
-/// The connection attempt in progress or open, shared with the tasks that read it.
-final class ConnectionSlot: Sendable {
-    let value = Mutex<(generation: Int, connection: WebSocketConnection?)>((0, nil))
 }
 
 /// Which roster poll was issued last, and which reply was delivered last.

@@ -53,40 +53,41 @@ struct FrameDiffTests {
         #expect(runs.map { $0.cells.map(\.grapheme) } == [["X", "Y"], ["g"]])
     }
 
-    @Test("A changed wide character is sent whole, leader first")
-    func wideChange() {
-        var old = Frame(width: 6, height: 1)
-        old.put("ab界", row: 0, column: 0, style: .plain)
-        var new = old
-        new.put("字", row: 0, column: 2, style: .plain)
-        #expect(FrameDiff.changes(from: old, to: new) == [
-            FrameDiff.Run(row: 0, column: 2, cells: [Cell(grapheme: "字"), Cell(grapheme: "")]),
-        ])
+    /// One cell change over a line that holds wide characters, and the run that must be sent.
+    struct WideEdit: CustomTestStringConvertible, Sendable {
+        let label: String
+        let before: String
+        let put: String
+        let column: Int
+        let run: FrameDiff.Run
+        var testDescription: String { label }
     }
 
-    @Test("Overwriting the trailing half of a wide character redraws from its leading half")
-    func trailingHalf() {
+    static let wideEdits = [
+        WideEdit(label: "a changed wide character is sent whole, leader first", before: "ab界", put: "字", column: 2,
+                 run: FrameDiff.Run(row: 0, column: 2, cells: [Cell(grapheme: "字"), Cell(grapheme: "")])),
+        WideEdit(label: "overwriting the trailing half of a wide character redraws from its leading half", before: "ab界", put: "x", column: 3,
+                 run: FrameDiff.Run(row: 0, column: 2, cells: [Cell(grapheme: " "), Cell(grapheme: "x")])),
+        WideEdit(label: "a wide character drawn over narrow ones is sent whole", before: "abcd", put: "😀", column: 1,
+                 run: FrameDiff.Run(row: 0, column: 1, cells: [Cell(grapheme: "😀"), Cell(grapheme: "")])),
+    ]
+
+    @Test("Wide characters are sent whole", arguments: wideEdits)
+    func wideEdit(_ edit: WideEdit) {
         var old = Frame(width: 6, height: 1)
-        old.put("ab界", row: 0, column: 0, style: .plain)
+        old.put(edit.before, row: 0, column: 0, style: .plain)
         var new = old
-        new.put("x", row: 0, column: 3, style: .plain)
-        #expect(FrameDiff.changes(from: old, to: new) == [
-            FrameDiff.Run(row: 0, column: 2, cells: [Cell(grapheme: " "), Cell(grapheme: "x")]),
-        ])
+        new.put(edit.put, row: 0, column: edit.column, style: .plain)
+        #expect(FrameDiff.changes(from: old, to: new) == [edit.run])
     }
 
-    @Test("A wide character drawn over narrow ones, and a restyled wide character, are sent whole")
-    func wideOverNarrow() {
+    @Test("A restyled wide character is sent whole")
+    func restyledWide() {
         var old = Frame(width: 4, height: 1)
-        old.put("abcd", row: 0, column: 0, style: .plain)
+        old.put("a😀d", row: 0, column: 0, style: .plain)
         var new = old
-        new.put("😀", row: 0, column: 1, style: .plain)
-        #expect(FrameDiff.changes(from: old, to: new) == [
-            FrameDiff.Run(row: 0, column: 1, cells: [Cell(grapheme: "😀"), Cell(grapheme: "")]),
-        ])
-        var restyled = new
-        restyled.put("😀", row: 0, column: 1, style: red)
-        #expect(FrameDiff.changes(from: new, to: restyled).map(\.cells.count) == [2])
+        new.put("😀", row: 0, column: 1, style: red)
+        #expect(FrameDiff.changes(from: old, to: new).map(\.cells.count) == [2])
     }
 
     @Test("Replaying the runs over the old screen gives the new one, for random edits")
