@@ -19,10 +19,12 @@ let package = Package(
         .systemLibrary(name: "CVulkan", pkgConfig: "vulkan", providers: [.apt(["libvulkan-dev"])]),
 
         // The functional core.
+        // The one sanitizer: every text from outside that reaches a person goes through it.
+        .target(name: "SafeText"),
         .target(name: "ArenaProtocol"),
         .target(name: "ArenaRelay", dependencies: ["ArenaProtocol"]),
         .target(name: "Console", dependencies: ["ArenaProtocol"]),
-        .target(name: "TUI", dependencies: ["Console"]),
+        .target(name: "TUI", dependencies: ["Console", "SafeText"]),
         // The engine's arithmetic is optimized even in debug builds: its tests run real models.
         // The kernels are optimised even in debug builds: a debug engine would be too slow to test with.
         .target(name: "CInferenceKernels", cSettings: [.unsafeFlags(["-O3"])]),
@@ -32,7 +34,7 @@ let package = Package(
         .target(name: "Personas", dependencies: ["CAgentAssets"]),
 
         // The imperative shells.
-        .target(name: "ArenaServer", dependencies: ["ArenaRelay", "ArenaProtocol", "CWebsockets"]),
+        .target(name: "ArenaServer", dependencies: ["ArenaRelay", "ArenaProtocol", "SafeText", "CWebsockets"]),
         .target(name: "WebSocketClient", dependencies: ["CWebsockets", "ArenaProtocol"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "ArenaBench", dependencies: ["ArenaProtocol"]),
@@ -55,11 +57,12 @@ let package = Package(
             name: "mowai",
             dependencies: [
                 "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay", "Inference",
-                "Agents", "AgentParticipants", "Personas",
+                "Agents", "AgentParticipants", "Personas", "SafeText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
+        .testTarget(name: "SafeTextTests", dependencies: ["SafeText"]),
         .testTarget(name: "ArenaProtocolTests", dependencies: ["ArenaProtocol"]),
         .testTarget(name: "ArenaRelayTests", dependencies: ["ArenaRelay", "ArenaProtocol"]),
         .testTarget(name: "ArenaServerTests", dependencies: ["ArenaServer"]),

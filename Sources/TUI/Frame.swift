@@ -1,3 +1,5 @@
+import SafeText
+
 /// One terminal cell: a grapheme cluster and how to draw it.
 public struct Cell: Equatable, Sendable {
     /// One `Character` as a `String`; `""` for the trailing half of a wide (two-column) character, whose

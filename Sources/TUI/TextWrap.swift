@@ -1,3 +1,5 @@
+import SafeText
+
 /// Fitting text into columns: word wrap and truncation, both by display width.
 ///
 /// Both sanitize first (see `Sanitizer`), so the widths they measure are the widths `Frame.put` draws.

@@ -5,6 +5,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Inference
+import SafeText
 import WebSocketClient
 
 struct AgentCommand: ParsableCommand {
@@ -43,7 +44,7 @@ struct AgentRunCommand: ParsableCommand {
         try Failure.reporting {
             let lineup = try AgentLineup.specs(agentFiles: agentFile.map { [$0] } ?? [], options: agents,
                                                defaultPersonas: ["pragmatist"])
-            for note in lineup.notes { FileHandle.standardError.write(Data("mowai: \(note)\n".utf8)) }
+            for note in lineup.notes { FileHandle.standardError.write(Data("mowai: \(Sanitizer.line(note))\n".utf8)) }
             guard let address = arena ?? lineup.arenaURL else {
                 throw ValidationErrorMessage("--arena is needed (or arenaUrl in mowai.config.json), like --arena ws://127.0.0.1:8080")
             }
@@ -82,7 +83,8 @@ struct AgentCheckCommand: ParsableCommand {
         try Failure.reporting {
             let binary = try agentFile.map { try AgentBinary.load(path: $0) } ?? AgentBinary.defaultAgent()
             let report = AgentCheck.run(binary)
-            print(report.lines.joined(separator: "\n"))
+            // The report quotes the guest (its name, logs, output, answer): each line sanitized.
+            print(report.lines.map(Sanitizer.line).joined(separator: "\n"))
             if !report.passed { throw ExitCode(1) }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inference
+import SafeText
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -70,13 +71,16 @@ struct GenerateCommand: ParsableCommand {
     /// Writes the text as it comes; Ctrl-C cancels the generation and exits with 130.
     private func stream(_ llm: LocalLLM, _ request: GenerationRequest) throws {
         let outcome = Outcome()
+        // A model file is outside input too: on a terminal its text is shown, never obeyed. A pipe gets
+        // the bytes exactly as generated.
+        let toTerminal = isatty(1) != 0
         let start = ContinuousClock.now
         let task = Task {
             do {
                 for try await event in llm.generate(request) {
                     switch event {
                     case .text(let text):
-                        FileHandle.standardOutput.write(Data(text.utf8))
+                        FileHandle.standardOutput.write(Data((toTerminal ? Sanitizer.clean(text) : text).utf8))
                         outcome.record { $0.sawText = true }
                     case .finished(let reason, let usage):
                         outcome.record { $0.finish = (reason, usage) }

@@ -2,9 +2,11 @@ import AgentParticipants
 import Agents
 import Dispatch
 import Foundation
+import SafeText
 import Synchronization
 
-/// `mowai agent run`'s lines: one per thing that happened, prefixed by time and agent.
+/// `mowai agent run`'s lines: one per thing that happened, prefixed by time and agent. The time shown
+/// is the wall clock's; nothing here waits on it.
 final class HeadlessOutput: Sendable {
     private let verbose: Bool
     private let failures = Mutex(0)
@@ -45,9 +47,12 @@ final class HeadlessOutput: Sendable {
 
     private let lock = Mutex(())
 
+    /// One line: the agent's name and the text come from guests and arenas, so both go through
+    /// `Sanitizer.line` (no control reaches the terminal, no line break forges a line).
     func say(_ agent: String, _ text: String, error: Bool = false) {
         let time = Self.clock()
-        let line = agent.isEmpty ? "\(time) \(text)\n" : "\(time) \(agent): \(text)\n"
+        let body = Sanitizer.line(agent.isEmpty ? text : "\(agent): \(text)")
+        let line = "\(time) \(body)\n"
         lock.withLock { _ in
             FileHandle.standardOutput.write(Data(line.utf8))
             if error && isatty(1) == 0 { FileHandle.standardError.write(Data(line.utf8)) }

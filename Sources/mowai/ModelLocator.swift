@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inference
+import SafeText
 
 /// Where the default model is: $MOWAI_MODELS, else a models/ folder near the executable (the
 /// repository's, where `make setup` puts it), else ./models.
@@ -38,7 +39,8 @@ enum Failure {
     }
 
     static func report(_ message: String, code: Int32 = 1) -> ExitCode {
-        FileHandle.standardError.write(Data("mowai: \(message)\n".utf8))
+        // Errors can echo what a peer, a guest or a file said: one line, no controls.
+        FileHandle.standardError.write(Data("mowai: \(Sanitizer.line(message))\n".utf8))
         return ExitCode(code)
     }
 }

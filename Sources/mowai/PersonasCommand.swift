@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Personas
+import SafeText
 
 struct PersonasCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,8 +31,9 @@ struct PersonasCommand: ParsableCommand {
 
         func run() throws {
             let catalog = location.catalog()
+            // SKILL.md files come from anywhere: what they say is shown, never obeyed.
             for line in PersonasCommand.table(catalog, terminalWidth: TerminalWidth.ofStandardOutput()) {
-                print(line)
+                print(Sanitizer.line(line))
             }
             try PersonasCommand.reportBrokenFiles(catalog)
         }
@@ -51,7 +53,8 @@ struct PersonasCommand: ParsableCommand {
             // A persona may be missing, or be the built-in, because its file is broken: say that first.
             for error in catalog.errors { _ = Failure.report(error.description) }
             let persona = try Failure.reporting { try catalog.persona(named: name) }
-            print(PersonasCommand.details(persona, overridesBuiltIn: catalog.overridesBuiltIn(persona)))
+            let details = PersonasCommand.details(persona, overridesBuiltIn: catalog.overridesBuiltIn(persona))
+            print(details.split(separator: "\n", omittingEmptySubsequences: false).map { Sanitizer.line(String($0)) }.joined(separator: "\n"))
             if !catalog.errors.isEmpty { throw ExitCode.failure }
         }
     }

@@ -1,5 +1,5 @@
 import Testing
-import TUI
+import SafeText
 
 @Suite("Sanitizer")
 struct SanitizerTests {
@@ -54,5 +54,28 @@ struct SanitizerTests {
             #expect(!(0x202A...0x202E).contains(scalar.value) && !(0x2066...0x2069).contains(scalar.value))
         }
         #expect(Sanitizer.clean(cleaned) == cleaned)
+    }
+
+    @Test("A line never breaks: LF, CRLF, CR and the Unicode separators are shown, not obeyed")
+    func lines() {
+        #expect(Sanitizer.line("a\nb") == "a␊b")
+        #expect(Sanitizer.line("name\r\n[arena] info: forged") == "name␊[arena] info: forged")
+        #expect(Sanitizer.line("a\rb") == "a␍b")
+        #expect(Sanitizer.line("a\u{2028}b\u{2029}c") == "a␊b␊c")
+        #expect(Sanitizer.line("\u{1B}]0;pwned\u{7} \u{9B}2J \u{202E}x") == "␛]0;pwned␇ �2J �x")
+        #expect(Sanitizer.line("plain text, 界 😀") == "plain text, 界 😀")
+    }
+
+    @Test("A cleaned line holds no control at all, and cleaning twice changes nothing")
+    func everyControlInALine() {
+        var text = ""
+        for value in UInt32(0)...0x9F { text.unicodeScalars.append(Unicode.Scalar(value)!) }
+        text += "\u{2028}\u{2029}\u{202A}\u{202E}\u{2066}\u{2069}"
+        let cleaned = Sanitizer.line(text)
+        for scalar in cleaned.unicodeScalars {
+            #expect(!(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)))
+            #expect(![0x2028, 0x2029].contains(scalar.value))
+        }
+        #expect(Sanitizer.line(cleaned) == cleaned)
     }
 }
