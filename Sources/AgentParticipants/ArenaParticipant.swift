@@ -46,7 +46,7 @@ public final class ArenaParticipant: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: 100_000_000)
                 guard let self else { return }
-                self.feed(.tick(at: Self.nowMs()))
+                self.feed(.tick(at: .now()))
             }
         }
         ticker.withLock { $0 = task }
@@ -59,16 +59,14 @@ public final class ArenaParticipant: Sendable {
         agent.withLock { $0 }?.stop(timeout: timeout)
     }
 
-    public static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
-
     // MARK: Inputs
 
     private func agentDid(_ event: AgentEvent) {
         onEvent(.agent(event))
         if case .started(let info) = event {
-            feed(.agentStarted(info, at: Self.nowMs()))
+            feed(.agentStarted(info, at: .now()))
         } else {
-            feed(.agentEvent(event, at: Self.nowMs()))
+            feed(.agentEvent(event, at: .now()))
         }
     }
 
@@ -100,9 +98,9 @@ public final class ArenaParticipant: Sendable {
         link.open(url, hub: hub) { [weak self] event in
             guard let self else { return }
             switch event {
-            case .opened: self.feed(.connected(at: Self.nowMs()))
-            case .message(let object): self.feed(.frame(object, at: Self.nowMs()))
-            case .lost(let reason): self.feed(.disconnected(reason: reason, at: Self.nowMs(), jitter: Double.random(in: 0..<1)))
+            case .opened: self.feed(.connected(at: .now()))
+            case .message(let message): self.feed(.frame(message, at: .now()))
+            case .lost(let reason): self.feed(.disconnected(reason: reason, at: .now(), jitter: Double.random(in: 0..<1)))
             }
         }
     }

@@ -1,3 +1,4 @@
+import ArenaProtocol
 import Foundation
 import Inference
 import Synchronization
@@ -54,7 +55,7 @@ final class AgentInstance {
         }
         defineImports(into: &imports)
         store.fuel = Fuel(remaining: host.limits.fuelPerCall)
-        deadline = Clock.nowMs() + host.limits.setupDeadlineMs
+        deadline = Moment.monotonicNowMs() + host.limits.setupDeadlineMs
         deadlineName = "start-up"
         do {
             instance = try binary.module.instantiate(store: store, imports: imports)
@@ -122,7 +123,7 @@ final class AgentInstance {
     /// Runs one export call with fresh fuel and a deadline; any failure becomes an `AgentCallError`.
     private func call<T>(_ name: String, deadlineMs: Int64, _ body: () throws -> T) throws -> T {
         store.fuel = Fuel(remaining: host.limits.fuelPerCall)
-        deadline = Clock.nowMs() + deadlineMs
+        deadline = Moment.monotonicNowMs() + deadlineMs
         deadlineName = name
         repairedUTF8 = false
         defer {
@@ -198,7 +199,7 @@ final class AgentInstance {
         })
         imports.define(module: module, name: "now-ms", Function(store: store, parameters: [], results: [.i64]) { [unowned self] _, _ in
             try self.checkDeadline()
-            return [.i64(UInt64(max(0, Clock.nowMs())))]
+            return [.i64(UInt64(max(0, Moment.now().wallMs)))]
         })
         imports.define(module: module, name: "log", Function(store: store, parameters: [.i32, .i32, .i32, .i32]) { [unowned self] _, args in
             try self.checkDeadline()
@@ -225,7 +226,7 @@ final class AgentInstance {
     private func checkDeadline() throws(AgentFault) {
         if host.isCancelled() { throw .cancelled }
         guard access != nil else { throw .guestError("called an import while being instantiated (a start function)") }
-        if Clock.nowMs() > deadline {
+        if Moment.monotonicNowMs() > deadline {
             throw .deadline("\(deadlineName) ran past its deadline")
         }
     }
@@ -241,11 +242,11 @@ final class AgentInstance {
         if !host.config.personaPrompt.isEmpty { messages.append(.init(role: "system", content: host.config.personaPrompt)) }
         messages.append(.init(role: "user", content: prompt))
         let request = GenerationRequest(prompt: .chat(messages), maxTokens: host.limits.llmMaxTokens, seed: host.seed)
-        let started = Clock.nowMs()
+        let started = Moment.monotonicNowMs()
         if let immediate = llm as? any ImmediateLLM {
             let text = immediate.answer(request)
             host.emit(.llmText(text))
-            host.emit(.llmFinished(generatedTokens: 1, durationMs: Clock.nowMs() - started))
+            host.emit(.llmFinished(generatedTokens: 1, durationMs: Moment.monotonicNowMs() - started))
             return text
         }
         let emit = host.emit
@@ -253,7 +254,7 @@ final class AgentInstance {
                                              isCancelled: host.isCancelled, onText: { emit(.llmText($0)) })
         switch outcome {
         case .finished(let text, let tokens):
-            host.emit(.llmFinished(generatedTokens: tokens, durationMs: Clock.nowMs() - started))
+            host.emit(.llmFinished(generatedTokens: tokens, durationMs: Moment.monotonicNowMs() - started))
             return text
         case .failed(let reason):
             host.emit(.llmFailed("the model failed: \(reason)"))

@@ -1,3 +1,4 @@
+import ArenaProtocol
 import Foundation
 import Inference
 
@@ -12,12 +13,15 @@ final class BlockingCompletion: @unchecked Sendable {
         case cancelled
     }
 
-    private let condition = NSCondition()
+    private let lock = NSLock()
     private var text = ""
     private var result: Result<Int, any Error>?
+    /// Signalled when `result` is set. Waiting on a semaphore with a `DispatchTime` runs on the monotonic
+    /// clock; `NSCondition.wait(until:)` would take a `Date`, and a wall clock set back would stretch it.
+    private let finished = DispatchSemaphore(value: 0)
 
     /// Runs `request` on `llm`, reporting each piece of text, until it finishes, `timeoutMs` passes,
-    /// the call's `deadline` (ms since epoch) passes, or `isCancelled()` turns true.
+    /// the call's `deadline` (monotonic ms) passes, or `isCancelled()` turns true.
     static func run(_ request: GenerationRequest, on llm: any LLM, timeoutMs: Int64, deadline: Int64,
                     isCancelled: @escaping @Sendable () -> Bool, onText: @escaping @Sendable (String) -> Void) -> Outcome {
         let completion = BlockingCompletion()
@@ -38,13 +42,13 @@ final class BlockingCompletion: @unchecked Sendable {
                 completion.finish(.failure(error))
             }
         }
-        let timeoutAt = Clock.nowMs() + timeoutMs
+        let timeoutAt = Moment.monotonicNowMs() + timeoutMs
         while true {
             if isCancelled() {
                 task.cancel()
                 return .cancelled
             }
-            let now = Clock.nowMs()
+            let now = Moment.monotonicNowMs()
             if now >= deadline {
                 task.cancel()
                 return .pastDeadline
@@ -54,30 +58,29 @@ final class BlockingCompletion: @unchecked Sendable {
                 return .timedOut(text: completion.snapshot().text)
             }
             // Short waits, so cancellation is noticed within 100 ms.
-            if let outcome = completion.wait(untilMs: min(deadline, timeoutAt, now + 100)) { return outcome }
+            if let outcome = completion.wait(milliseconds: min(deadline, timeoutAt, now + 100) - now) { return outcome }
         }
     }
 
     private func append(_ piece: String) {
-        condition.withLock { text += piece }
+        lock.withLock { text += piece }
     }
 
     private func finish(_ outcome: Result<Int, any Error>) {
-        condition.withLock {
-            result = outcome
-            condition.broadcast()
-        }
+        lock.withLock { result = outcome }
+        finished.signal()
     }
 
     private func snapshot() -> (text: String, result: Result<Int, any Error>?) {
-        condition.withLock { (text, result) }
+        lock.withLock { (text, result) }
     }
 
-    private func wait(untilMs: Int64) -> Outcome? {
-        condition.withLock {
-            if result == nil {
-                _ = condition.wait(until: Date(timeIntervalSince1970: Double(untilMs) / 1000))
-            }
+    /// Waits up to `milliseconds` for the model to finish; its outcome, or nil if it has not.
+    private func wait(milliseconds: Int64) -> Outcome? {
+        if snapshot().result == nil {
+            _ = finished.wait(timeout: .now() + .milliseconds(Int(max(0, milliseconds))))
+        }
+        return lock.withLock {
             switch result {
             case .success(let generated)?: return .finished(text: text, generatedTokens: generated)
             case .failure(let error)?: return .failed("\(error)")
@@ -85,8 +88,4 @@ final class BlockingCompletion: @unchecked Sendable {
             }
         }
     }
-}
-
-enum Clock {
-    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

@@ -112,9 +112,11 @@ public final class LocalAgent: @unchecked Sendable {
                 case .task(let task, let skipped):
                     for old in skipped { emit(.taskSkipped(taskId: old.taskId)) }
                     emit(.taskReceived(taskId: task.taskId, description: task.description))
-                    let started = Date()
+                    // DispatchTime is monotonic: a wall clock set meanwhile does not change the duration.
+                    let started = DispatchTime.now().uptimeNanoseconds
                     let answer = try instance.handleTask(taskId: task.taskId, description: task.description)
-                    emit(.responded(taskId: task.taskId, content: answer, durationMs: Date().timeIntervalSince(started) * 1000))
+                    let elapsed = DispatchTime.now().uptimeNanoseconds - started
+                    emit(.responded(taskId: task.taskId, content: answer, durationMs: Double(elapsed) / 1_000_000))
                 case .thought(let thought, let dropped):
                     if dropped > 0 {
                         emit(.warning("\(dropped) peer thoughts were dropped: they arrived faster than the agent took them"))

@@ -4,14 +4,17 @@ import ArenaProtocol
 /// frames to send and work for the agent out. The shell (`ArenaParticipant`) owns the socket, the
 /// clock and the agent; every decision is here, tested without either.
 public struct ParticipantSession: Sendable {
+    /// Each input carries the time: its wall clock stamps `ts`, its monotonic clock runs the backoff
+    /// and the replay window.
     public enum Input: Sendable {
         /// The agent is live (`get-info` answered): time to join.
-        case agentStarted(AgentInfo, at: Int64)
-        case agentEvent(AgentEvent, at: Int64)
-        case connected(at: Int64)
-        case disconnected(reason: String, at: Int64, jitter: Double)
-        case frame(JSONObject, at: Int64)
-        case tick(at: Int64)
+        case agentStarted(AgentInfo, at: Moment)
+        case agentEvent(AgentEvent, at: Moment)
+        case connected(at: Moment)
+        case disconnected(reason: String, at: Moment, jitter: Double)
+        /// One message from the arena, decoded (or refused) by `ArenaMessage`.
+        case frame(ArenaMessage, at: Moment)
+        case tick(at: Moment)
         /// Leave the arena for good (the agent is removed or mowai quits).
         case stop
     }
@@ -31,6 +34,9 @@ public struct ParticipantSession: Sendable {
         case joined(slot: Int, peers: Int)
         case reconnecting(inMs: Int64, reason: String)
         case arenaError(String)
+        /// A frame the session ignored: malformed, of an unknown type (each kind told once), or out of
+        /// order (a PEER_THOUGHT before ARENA_ACK, a second ARENA_ACK).
+        case ignoredFrame(String)
         case skippedReplayedTask(taskId: String)
         case thoughtNotSent(String)
         case clipped(String)
@@ -43,6 +49,7 @@ public struct ParticipantSession: Sendable {
         /// Connected, AGENT_CONNECT sent, waiting for ARENA_ACK.
         case registering
         case registered(slot: Int)
+        /// Until a monotonic time.
         case waiting(until: Int64)
         /// Failed or stopped: the session does nothing more.
         case ended
@@ -58,9 +65,13 @@ public struct ParticipantSession: Sendable {
     private var nextStep: [String: Int] = [:]
     /// Tasks this agent was given, so a replay after a reconnect never runs one twice.
     private var givenTasks: Set<String> = []
-    /// Tasks replayed right after ARENA_ACK are gathered for a moment: only the newest runs.
+    /// Tasks replayed right after ARENA_ACK are gathered for a moment (until a monotonic time): only the
+    /// newest runs.
     private var replayWindowEnds: Int64?
-    private var replayed: [(taskId: String, description: String, issuedAt: Double)] = []
+    private var replayed: [GlobalTaskPayload] = []
+    private var rejectedFrames = RejectedFrames()
+    /// Out-of-order frames already told, by kind: each is told once.
+    private var toldOutOfOrder: Set<String> = []
     /// What could not be sent while disconnected, sent after the next ARENA_ACK (oldest dropped first).
     private var outbox: [(type: String, payload: JSONObject)] = []
 
@@ -99,7 +110,7 @@ public struct ParticipantSession: Sendable {
             wasRegistered = false
             replayWindowEnds = nil
             let delay = ReconnectPolicy.delayMs(attempt: failedAttempts, jitter: jitter)
-            phase = .waiting(until: now + delay)
+            phase = .waiting(until: now.monotonicMs + delay)
             return [.note(.reconnecting(inMs: delay, reason: reason))]
         case .frame(let message, let now):
             return receive(message, at: now)
@@ -113,7 +124,7 @@ public struct ParticipantSession: Sendable {
 
     // MARK: The agent
 
-    private mutating func agentDid(_ event: AgentEvent, at now: Int64) -> [Effect] {
+    private mutating func agentDid(_ event: AgentEvent, at now: Moment) -> [Effect] {
         switch event {
         case .broadcast(let taskId, let content):
             guard let taskId else { return [.note(.thoughtNotSent("a thought outside of any task stays in the console"))] }
@@ -199,49 +210,58 @@ public struct ParticipantSession: Sendable {
 
     // MARK: The arena
 
-    private mutating func receive(_ message: JSONObject, at now: Int64) -> [Effect] {
-        let payload = message["payload"]?.objectValue ?? [:]
-        switch message["type"]?.stringValue {
-        case "PING"?:
-            return [.send(["type": "PONG", "ts": .number(Double(now))])]
-        case "ARENA_ACK"?:
-            guard phase == .registering else { return [] }
-            let slot = Int(payload["slot"]?.numberValue ?? 0)
-            phase = .registered(slot: slot)
+    private mutating func receive(_ message: ArenaMessage, at now: Moment) -> [Effect] {
+        switch message {
+        case .ping:
+            return [.send(["type": "PONG", "ts": .number(Double(now.wallMs))])]
+        case .ack(let ack):
+            guard phase == .registering else { return outOfOrder("ARENA_ACK", "a second ARENA_ACK, or one before AGENT_CONNECT") }
+            phase = .registered(slot: ack.slot)
             wasRegistered = true
-            replayWindowEnds = now + Self.replayWindowMs
-            let peers = Int(payload["connectedPeers"]?.numberValue ?? 1)
+            replayWindowEnds = now.monotonicMs + Self.replayWindowMs
             let queued = outbox
             outbox.removeAll()
-            return [.note(.joined(slot: slot, peers: peers))] + queued.flatMap { post($0.type, at: now, payload: $0.payload) }
-        case "GLOBAL_TASK"?:
-            guard let taskId = payload["taskId"]?.stringValue, let description = payload["description"]?.stringValue,
-                  !givenTasks.contains(taskId) else { return [] }
-            if let end = replayWindowEnds, now < end {
-                replayed.append((taskId, description, payload["issuedAt"]?.numberValue ?? 0))
+            return [.note(.joined(slot: ack.slot, peers: ack.connectedPeers ?? 1))] + queued.flatMap { post($0.type, at: now, payload: $0.payload) }
+        case .task(let task):
+            guard case .registered = phase else { return outOfOrder("GLOBAL_TASK", "a GLOBAL_TASK before ARENA_ACK") }
+            guard !givenTasks.contains(task.taskId) else { return [] }
+            if let end = replayWindowEnds, now.monotonicMs < end {
+                if !replayed.contains(where: { $0.taskId == task.taskId }) { replayed.append(task) }
                 return []
             }
             var effects = flushReplayed()
-            givenTasks.insert(taskId)
-            effects.append(.runTask(taskId: taskId, description: description))
+            givenTasks.insert(task.taskId)
+            effects.append(.runTask(taskId: task.taskId, description: task.description))
             return effects
-        case "PEER_THOUGHT"?:
-            guard let peer = payload["sourceAgentId"]?.stringValue, peer != agentId,
-                  let taskId = payload["taskId"]?.stringValue, let content = payload["content"]?.stringValue else { return [] }
-            return [.deliverPeerThought(peerId: peer, taskId: taskId, thought: content)]
-        case "ARENA_ERROR"?:
-            return [.note(.arenaError(payload["reason"]?.stringValue ?? "unknown error"))]
-        default:
+        case .peerThought(let thought):
+            guard case .registered = phase else { return outOfOrder("PEER_THOUGHT", "a PEER_THOUGHT before ARENA_ACK") }
+            // The arena never sends an agent its own thoughts as a peer's.
+            guard thought.sourceAgentId.lowercased() != agentId.lowercased() else {
+                return outOfOrder("PEER_THOUGHT self", "a PEER_THOUGHT from this agent itself")
+            }
+            return [.deliverPeerThought(peerId: thought.sourceAgentId, taskId: thought.taskId, thought: thought.content)]
+        case .error(let reason):
+            return [.note(.arenaError(reason))]
+        case .unknown, .malformed:
+            return rejectedFrames.record(message).map { [.note(.ignoredFrame($0))] } ?? []
+        case .pong, .thought, .response, .agentLeft, .snapshot, .agentJoined, .tasksCleared, .adminResult:
+            // Everybody's thoughts and answers, leaves, and the spectators' extension: nothing for an agent to do.
             return []
         }
     }
 
-    private mutating func tick(_ now: Int64) -> [Effect] {
-        if case .waiting(let until) = phase, now >= until {
+    /// A frame that is valid but makes no sense now: ignored, and told once per kind.
+    private mutating func outOfOrder(_ kind: String, _ what: String) -> [Effect] {
+        guard toldOutOfOrder.count < 16, toldOutOfOrder.insert(kind).inserted else { return [] }
+        return [.note(.ignoredFrame("ignored \(what) (frames like it are not shown again)"))]
+    }
+
+    private mutating func tick(_ now: Moment) -> [Effect] {
+        if case .waiting(let until) = phase, now.monotonicMs >= until {
             phase = .connecting
             return [.connect]
         }
-        if let end = replayWindowEnds, now >= end { return flushReplayed() }
+        if let end = replayWindowEnds, now.monotonicMs >= end { return flushReplayed() }
         return []
     }
 
@@ -260,7 +280,7 @@ public struct ParticipantSession: Sendable {
         return effects
     }
 
-    /// When the session next needs a tick (a reconnect or the end of a replay window), if ever.
+    /// When the session next needs a tick (a reconnect or the end of a replay window), if ever; monotonic ms.
     public var nextTickAt: Int64? {
         if case .waiting(let until) = phase { return until }
         return replayWindowEnds
@@ -269,7 +289,7 @@ public struct ParticipantSession: Sendable {
     // MARK: Envelopes
 
     /// Sends now when registered, else keeps the message for the next connection.
-    private mutating func post(_ type: String, at now: Int64, payload: JSONObject) -> [Effect] {
+    private mutating func post(_ type: String, at now: Moment, payload: JSONObject) -> [Effect] {
         guard case .registered = phase else {
             outbox.append((type, payload))
             if outbox.count > Self.outboxLimit { outbox.removeFirst(outbox.count - Self.outboxLimit) }
@@ -278,10 +298,10 @@ public struct ParticipantSession: Sendable {
         return [.send(Self.fitted(envelope(type, at: now, payload: payload)))]
     }
 
-    private mutating func envelope(_ type: String, at now: Int64, payload: JSONObject) -> JSONValue {
+    private mutating func envelope(_ type: String, at now: Moment, payload: JSONObject) -> JSONValue {
         defer { seq += 1 }
         return ["type": .string(type), "agentId": .string(agentId), "slot": 0, "seq": .number(Double(seq)),
-                "ts": .number(Double(now)), "payload": .object(payload)]
+                "ts": .number(Double(now.wallMs)), "payload": .object(payload)]
     }
 
     /// The arena closes the socket on frames over 8192 bytes: content that escapes to more than that
@@ -306,6 +326,7 @@ extension ParticipantSession.Note: CustomStringConvertible {
         case .joined(let slot, let peers): return "joined the arena (slot \(slot), \(peers) connected)"
         case .reconnecting(let ms, let reason): return "arena connection lost (\(reason)); retrying in \((ms + 500) / 1000) s"
         case .arenaError(let reason): return "arena error: \(reason)"
+        case .ignoredFrame(let what): return what
         case .skippedReplayedTask(let id): return "skipped replayed task \(id.prefix(8)): answering the newest"
         case .thoughtNotSent(let why): return "thought not posted: \(why)"
         case .clipped(let what): return "clipped: \(what)"

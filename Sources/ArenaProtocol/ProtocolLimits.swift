@@ -20,6 +20,26 @@ public enum ProtocolLimits {
     public static let errorWindowMs: Int64 = 60_000
     public static let keepaliveIntervalMs: Int64 = 30_000
     public static let idleTimeoutMs: Int64 = 90_000
+
+    // What clients accept from an arena (`ArenaMessage`). The contract sets no upper bound on these
+    // numbers; these are far above anything a working arena sends and far below what could overflow.
+    public static let maxSlot: Int64 = 2_147_483_647
+    public static let maxPeers: Int64 = 1_000_000
+    public static let maxStep: Int64 = 1_000_000_000
+    /// JavaScript's largest exact integer (`Number.MAX_SAFE_INTEGER`).
+    public static let maxSeq: Int64 = 9_007_199_254_740_991
+    /// JavaScript's latest `Date` (year 275760), in ms since the epoch.
+    public static let maxTimestampMs: Int64 = 8_640_000_000_000_000
+    /// About 31 years.
+    public static let maxDurationMs: Double = 1e12
+    /// Error and leave reasons; the arenas' own are under 200.
+    public static let maxReasonLength = 1024
+    public static let maxAdminActionLength = 32
+    /// An unknown `type` is named in a notice, cut to this length.
+    public static let maxUnknownTypeLength = 64
+    public static let maxRosterEntries = 10_000
+    public static let maxSnapshotTasks = 1000
+    public static let maxSnapshotHistory = 10_000
 }
 
 extension String {

@@ -37,14 +37,14 @@ public enum HTTPAPI {
 
     public static let tooLarge = HTTPResponse.error(413, "Payload too large (max \(maxBodyBytes) bytes)")
 
-    public static func respond(to request: HTTPRequest, relay: inout Relay, at now: Int64) -> (HTTPResponse, [RelayEffect]) {
+    public static func respond(to request: HTTPRequest, relay: inout Relay, at now: Moment) -> (HTTPResponse, [RelayEffect]) {
         let path = request.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         switch (request.method, path) {
         case ("GET", "/health"):
             return (HTTPResponse(status: 200, json: .object([
                 "status": .string("ok"),
                 "agents": .number(Double(relay.agentCount)),
-                "uptime": .number(Double((now - relay.startedAt) / 1000)),
+                "uptime": .number(Double(now.milliseconds(since: relay.startedAt) / 1000)),
                 "spectators": .number(Double(relay.spectatorCount)),
                 "arenaVersion": .string(ProtocolLimits.arenaVersion),
             ])), [])
@@ -59,7 +59,7 @@ public enum HTTPAPI {
         }
     }
 
-    private static func admin(_ path: String, _ request: HTTPRequest, relay: inout Relay, at now: Int64) -> (HTTPResponse, [RelayEffect]) {
+    private static func admin(_ path: String, _ request: HTTPRequest, relay: inout Relay, at now: Moment) -> (HTTPResponse, [RelayEffect]) {
         // The original checks the secret before reading the body; an unset secret refuses everybody.
         guard relay.config.adminSecret?.matches(request.adminSecret) == true else {
             return (.error(401, "Unauthorized"), [.log(.warn, "POST \(path) refused: wrong or missing X-Admin-Secret")])

@@ -8,11 +8,11 @@ extension Relay {
 
     /// The first frames of a connection: PING, AGENT_CONNECT, or (our extension) SPECTATE.
     mutating func registerOrRefuse(
-        _ message: JSONObject, from connection: ConnectionID, at now: Int64
+        _ message: JSONObject, from connection: ConnectionID, at now: Moment
     ) -> [RelayEffect] {
         let typeName = message["type"]?.stringValue
         if typeName == MessageType.ping.rawValue {
-            return [.send(ServerMessages.pong(ts: now), to: [connection])]
+            return [.send(ServerMessages.pong(ts: now.wallMs), to: [connection])]
         }
         if typeName == MessageType.spectate.rawValue {
             return startSpectating(message, from: connection, at: now)
@@ -21,7 +21,7 @@ extension Relay {
             return refuse(connection, sending: "First message must be AGENT_CONNECT", closeReason: "Protocol violation", at: now)
         }
         let envelope: Envelope
-        switch ProtocolValidation.validateEnvelope(message, lastSeq: nil, now: Double(now)) {
+        switch ProtocolValidation.validateEnvelope(message, lastSeq: nil, now: Double(now.wallMs)) {
         case .failure(let failure): return refuse(connection, sending: failure.reason, at: now)
         case .success(let valid): envelope = valid
         }
@@ -36,7 +36,7 @@ extension Relay {
         // id, and a half-open socket left by a network drop must not lock them out until it idles out.
         var effects: [RelayEffect] = []
         if let existing = connectionOfAgent[envelope.agentId.lowercased()] {
-            let silentFor = now - (sessions[existing]?.lastHeardAt ?? now)
+            let silentFor = now.monotonicMs - (sessions[existing]?.lastHeardAt ?? now.monotonicMs)
             guard silentFor > config.keepaliveIntervalMs + Self.replacementGraceMs else {
                 return refuse(connection, sending: "Duplicate agentId: \(envelope.agentId) is already connected", at: now)
             }
@@ -46,28 +46,28 @@ extension Relay {
     }
 
     private mutating func register(
-        _ connection: ConnectionID, envelope: Envelope, info: AgentConnectPayload, at now: Int64
+        _ connection: ConnectionID, envelope: Envelope, info: AgentConnectPayload, at now: Moment
     ) -> [RelayEffect] {
         let entry = RosterEntry(
             agentId: envelope.agentId, slot: nextSlot, name: info.name, color: info.color,
-            persona: info.persona, version: info.version, connectedAt: now)
+            persona: info.persona, version: info.version, connectedAt: now.wallMs)
         nextSlot += 1
         sessions[connection]?.role = .agent(id: entry.agentId)
         sessions[connection]?.lastSeq = envelope.seq
-        sessions[connection]?.errors = ErrorWindow(startedAt: now)
+        sessions[connection]?.errors = ErrorWindow(startedAt: now.monotonicMs)
         roster[entry.agentId] = entry
         connectionOfAgent[entry.agentId.lowercased()] = connection
         agentConnections.append(connection)
 
         var effects: [RelayEffect] = [
-            .send(ServerMessages.ack(slot: entry.slot, connectedPeers: agentConnections.count, ts: now), to: [connection]),
+            .send(ServerMessages.ack(slot: entry.slot, connectedPeers: agentConnections.count, ts: now.wallMs), to: [connection]),
         ]
         // Late joiners catch up on the last tasks, oldest first, exactly as they were broadcast.
         for task in recentTasks.suffix(config.replayedTaskCount) {
             effects.append(.send(task.message, to: [connection]))
         }
         if !spectatorConnections.isEmpty {
-            effects.append(.send(ServerMessages.agentJoin(entry, ts: now), to: spectatorConnections))
+            effects.append(.send(ServerMessages.agentJoin(entry, ts: now.wallMs), to: spectatorConnections))
         }
         effects.append(.log(.info, "Agent connected: \(entry.name) (slot \(entry.slot))"))
         return effects
@@ -75,7 +75,7 @@ extension Relay {
 
     /// Refuses a connection that has not registered: bare ARENA_ERROR, then close 1008.
     private mutating func refuse(
-        _ connection: ConnectionID, sending reason: String, closeReason: String? = nil, at now: Int64
+        _ connection: ConnectionID, sending reason: String, closeReason: String? = nil, at now: Moment
     ) -> [RelayEffect] {
         [.send(ServerMessages.bareError(reason), to: [connection])]
             + close(connection, code: .policyViolation, reason: closeReason ?? reason, at: now)
@@ -83,16 +83,16 @@ extension Relay {
 
     /// A frame from a registered agent.
     mutating func agentMessage(
-        _ message: JSONObject, from connection: ConnectionID, agentId: String, at now: Int64
+        _ message: JSONObject, from connection: ConnectionID, agentId: String, at now: Moment
     ) -> [RelayEffect] {
         switch message["type"]?.stringValue {
-        case MessageType.ping.rawValue: return [.send(ServerMessages.pong(ts: now), to: [connection])]
+        case MessageType.ping.rawValue: return [.send(ServerMessages.pong(ts: now.wallMs), to: [connection])]
         case MessageType.pong.rawValue: return []
         default: break
         }
         let lastSeq = sessions[connection]?.lastSeq
         let envelope: Envelope
-        switch ProtocolValidation.validateEnvelope(message, lastSeq: lastSeq, now: Double(now)) {
+        switch ProtocolValidation.validateEnvelope(message, lastSeq: lastSeq, now: Double(now.wallMs)) {
         case .failure(let failure): return countError(failure.reason, from: connection, agentId: agentId, at: now)
         case .success(let valid): envelope = valid
         }
@@ -117,7 +117,7 @@ extension Relay {
             var effects: [RelayEffect] = [.send(encoded, to: audience)]
             let peers = agentConnections.filter { $0 != connection }
             if !peers.isEmpty {
-                effects.append(.send(ServerMessages.peerThought(from: agentId, thought, ts: now), to: peers))
+                effects.append(.send(ServerMessages.peerThought(from: agentId, thought, ts: now.wallMs), to: peers))
             }
             return effects
         case .response:
@@ -132,10 +132,10 @@ extension Relay {
     }
 
     /// A counted error: full ARENA_ERROR, and past the limit within the window, close 1008.
-    mutating func countError(_ reason: String, from connection: ConnectionID, agentId: String?, at now: Int64) -> [RelayEffect] {
-        let count = sessions[connection]?.errors.record(at: now, windowMs: config.errorWindowMs) ?? 0
+    mutating func countError(_ reason: String, from connection: ConnectionID, agentId: String?, at now: Moment) -> [RelayEffect] {
+        let count = sessions[connection]?.errors.record(at: now.monotonicMs, windowMs: config.errorWindowMs) ?? 0
         var effects: [RelayEffect] = [
-            .send(agentId.map { ServerMessages.error(reason, targetAgentId: $0, ts: now) } ?? ServerMessages.bareError(reason),
+            .send(agentId.map { ServerMessages.error(reason, targetAgentId: $0, ts: now.wallMs) } ?? ServerMessages.bareError(reason),
                   to: [connection]),
             .log(.info, "\(connection): \(reason)"),
         ]

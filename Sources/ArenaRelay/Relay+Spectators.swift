@@ -2,7 +2,7 @@ import ArenaProtocol
 
 /// Spectators and admins: mowai's extension (docs/PROTOCOL.md). Agents of the original never see it.
 extension Relay {
-    mutating func startSpectating(_ message: JSONObject, from connection: ConnectionID, at now: Int64) -> [RelayEffect] {
+    mutating func startSpectating(_ message: JSONObject, from connection: ConnectionID, at now: Moment) -> [RelayEffect] {
         let payload = message["payload"]?.objectValue ?? [:]
         let requested = payload["history"]?.numberValue.map { Int(max(0, min($0, Double(config.historyLimit)))) }
         let presented = sessions[connection]?.presentedSecret
@@ -13,7 +13,7 @@ extension Relay {
         var effects: [RelayEffect] = [
             .send(ServerMessages.snapshot(
                 roster: agents, tasks: tasks, history: snapshotHistory(count: requested ?? config.historyLimit),
-                spectators: spectatorConnections.count, isAdmin: isAdmin, ts: now), to: [connection]),
+                spectators: spectatorConnections.count, isAdmin: isAdmin, ts: now.wallMs), to: [connection]),
             .log(.info, "\(connection): spectator joined\(isAdmin ? " (admin)" : "")"),
         ]
         if presented != nil && !isAdmin {
@@ -34,7 +34,7 @@ extension Relay {
         return newestFirst.reversed()
     }
 
-    mutating func spectatorMessage(_ message: JSONObject, from connection: ConnectionID, isAdmin: Bool, at now: Int64) -> [RelayEffect] {
+    mutating func spectatorMessage(_ message: JSONObject, from connection: ConnectionID, isAdmin: Bool, at now: Moment) -> [RelayEffect] {
         guard let name = message["type"]?.stringValue, let type = MessageType(rawValue: name),
               MessageType.fromSpectators.contains(type) else {
             return countError(
@@ -45,14 +45,14 @@ extension Relay {
         let payload = message["payload"]?.objectValue ?? [:]
         switch type {
         case .ping:
-            return [.send(ServerMessages.pong(ts: now), to: [connection])]
+            return [.send(ServerMessages.pong(ts: now.wallMs), to: [connection])]
         case .adminAuth:
             guard config.adminSecret?.matches(payload["secret"]?.stringValue) == true else {
                 return countError(adminRefusal, from: connection, agentId: nil, at: now)
             }
             sessions[connection]?.role = .spectator(isAdmin: true)
             return [
-                .send(ServerMessages.adminResult(action: "auth", outcome: ["ok": .bool(true)], ts: now), to: [connection]),
+                .send(ServerMessages.adminResult(action: "auth", outcome: ["ok": .bool(true)], ts: now.wallMs), to: [connection]),
                 .log(.info, "\(connection): authenticated as admin"),
             ]
         case .adminTask, .adminKick, .adminClearTasks:
@@ -72,7 +72,7 @@ extension Relay {
             : "Admin authentication failed: wrong secret"
     }
 
-    private mutating func adminAction(_ type: MessageType, payload: JSONObject, from connection: ConnectionID, at now: Int64) -> [RelayEffect] {
+    private mutating func adminAction(_ type: MessageType, payload: JSONObject, from connection: ConnectionID, at now: Moment) -> [RelayEffect] {
         let action: String
         let outcome: AdminOutcome
         switch type {
@@ -86,7 +86,7 @@ extension Relay {
             action = "clear-tasks"
             outcome = clearTasks(at: now)
         }
-        return outcome.effects + [.send(ServerMessages.adminResult(action: action, outcome: outcome.result, ts: now), to: [connection])]
+        return outcome.effects + [.send(ServerMessages.adminResult(action: action, outcome: outcome.result, ts: now.wallMs), to: [connection])]
     }
 }
 
@@ -104,15 +104,15 @@ public struct AdminOutcome: Sendable {
 /// Admin actions, shared by `POST /task`, `POST /kick`, `POST /clear-tasks` and admin spectators.
 extension Relay {
     /// Broadcasts a task to everybody and keeps it for replay. The description is cut to 512 UTF-16 units.
-    public mutating func issueTask(description: JSONValue?, at now: Int64) -> AdminOutcome {
+    public mutating func issueTask(description: JSONValue?, at now: Moment) -> AdminOutcome {
         guard let text = description?.stringValue, !text.isBlank else {
             return .failure("description is required")
         }
         let task = GlobalTaskPayload(
             taskId: UUIDv4.make(using: &random),
             description: text.javaScriptPrefix(ProtocolLimits.maxTaskDescriptionLength),
-            issuedAt: now)
-        let message = ServerMessages.globalTask(task, ts: now)
+            issuedAt: now.wallMs)
+        let message = ServerMessages.globalTask(task, ts: now.wallMs)
         recentTasks.append((task, message))
         if recentTasks.count > config.replayedTaskCount {
             recentTasks.removeFirst(recentTasks.count - config.replayedTaskCount)
@@ -125,25 +125,25 @@ extension Relay {
     }
 
     /// Closes an agent with a clear reason; everybody sees it leave.
-    public mutating func kick(agentId: String, reason: String?, at now: Int64) -> AdminOutcome {
+    public mutating func kick(agentId: String, reason: String?, at now: Moment) -> AdminOutcome {
         guard !agentId.isEmpty else { return .failure("agentId is required") }
         guard let connection = connectionOfAgent[agentId.lowercased()] else {
             return .failure("No agent with id \(agentId) is connected")
         }
         // Capped: the reason travels in a close frame (123 bytes) and to every client.
         let why = reason.flatMap { $0.isBlank ? nil : $0.utf8Prefix(maxBytes: 100) }.map { "Kicked by admin: \($0)" } ?? "Kicked by admin"
-        let effects = [.send(ServerMessages.error(why, targetAgentId: agentId, ts: now), to: [connection])]
+        let effects = [.send(ServerMessages.error(why, targetAgentId: agentId, ts: now.wallMs), to: [connection])]
             + close(connection, code: .policyViolation, reason: why, at: now)
         return AdminOutcome(result: ["ok": .bool(true), "agentId": .string(agentId)], effects: effects)
     }
 
     /// Forgets the tasks kept for replay; spectators are told so.
-    public mutating func clearTasks(at now: Int64) -> AdminOutcome {
+    public mutating func clearTasks(at now: Moment) -> AdminOutcome {
         let count = recentTasks.count
         recentTasks.removeAll()
         var effects: [RelayEffect] = [.log(.info, "Task history cleared (\(count) tasks)")]
         if !spectatorConnections.isEmpty {
-            effects.insert(.send(ServerMessages.tasksCleared(count: count, ts: now), to: spectatorConnections), at: 0)
+            effects.insert(.send(ServerMessages.tasksCleared(count: count, ts: now.wallMs), to: spectatorConnections), at: 0)
         }
         return AdminOutcome(result: ["ok": .bool(true), "cleared": .number(Double(count))], effects: effects)
     }

@@ -4,7 +4,8 @@ import ArenaProtocol
 /// shell to apply. No sockets, no clock, no randomness of its own.
 public struct Relay: Sendable {
     public let config: RelayConfig
-    public let startedAt: Int64
+    /// When the relay started: uptime is measured on its monotonic clock.
+    public let startedAt: Moment
 
     var sessions: [ConnectionID: Session] = [:]
     /// Registered agents in join order, and their roster entries by agentId.
@@ -19,6 +20,7 @@ public struct Relay: Sendable {
     var recentTasks: [(task: GlobalTaskPayload, message: [UInt8])] = []
     /// Recent thoughts and responses, oldest first, for spectators' snapshots.
     var history: RingBuffer<HistoryEntry>
+    /// Monotonic ms, like every other time the relay keeps: deadlines must not move with the wall clock.
     var lastKeepaliveAt: Int64
     var random: SplitMix64
 
@@ -28,10 +30,10 @@ public struct Relay: Sendable {
         let encodedSize: Int
     }
 
-    public init(config: RelayConfig = RelayConfig(), startedAt: Int64, seed: UInt64) {
+    public init(config: RelayConfig = RelayConfig(), startedAt: Moment, seed: UInt64) {
         self.config = config
         self.startedAt = startedAt
-        lastKeepaliveAt = startedAt
+        lastKeepaliveAt = startedAt.monotonicMs
         random = SplitMix64(seed: seed)
         history = RingBuffer(capacity: config.historyLimit)
     }
@@ -58,7 +60,7 @@ public struct Relay: Sendable {
     public mutating func handle(_ event: RelayEvent) -> [RelayEffect] {
         switch event {
         case .opened(let connection, let secret, let now):
-            sessions[connection] = Session(presentedSecret: secret, openedAt: now)
+            sessions[connection] = Session(presentedSecret: secret, openedAt: now.monotonicMs)
             return []
         case .received(let bytes, let connection, let now):
             return receive(bytes, from: connection, at: now)
@@ -72,7 +74,7 @@ public struct Relay: Sendable {
         case .tick(let now):
             return tick(at: now)
         case .readingResumed(let now):
-            for connection in sessions.keys { sessions[connection]?.lastHeardAt = now }
+            for connection in sessions.keys { sessions[connection]?.lastHeardAt = now.monotonicMs }
             return []
         case .shutdown(let now):
             return sessions.keys.sorted().compactMap { connection in
@@ -86,7 +88,7 @@ public struct Relay: Sendable {
         }
     }
 
-    private mutating func receive(_ bytes: [UInt8], from connection: ConnectionID, at now: Int64) -> [RelayEffect] {
+    private mutating func receive(_ bytes: [UInt8], from connection: ConnectionID, at now: Moment) -> [RelayEffect] {
         guard let session = sessions[connection], !session.isClosing else { return [] }
         let message: JSONObject
         switch ProtocolValidation.parse(bytes) {
@@ -95,7 +97,7 @@ public struct Relay: Sendable {
         case .success(let object):
             message = object
         }
-        sessions[connection]?.lastHeardAt = now
+        sessions[connection]?.lastHeardAt = now.monotonicMs
         switch session.role {
         case .pending:
             return registerOrRefuse(message, from: connection, at: now)
@@ -108,9 +110,9 @@ public struct Relay: Sendable {
 
     /// Unparseable frames get a bare ARENA_ERROR and are not counted (as in the original), but a flood
     /// of them still closes the connection.
-    private mutating func malformedFrame(_ failure: ValidationFailure, from connection: ConnectionID, at now: Int64) -> [RelayEffect] {
+    private mutating func malformedFrame(_ failure: ValidationFailure, from connection: ConnectionID, at now: Moment) -> [RelayEffect] {
         var effects: [RelayEffect] = [.send(ServerMessages.bareError(failure.reason), to: [connection])]
-        let count = sessions[connection]?.malformedFrames.record(at: now, windowMs: config.errorWindowMs) ?? 0
+        let count = sessions[connection]?.malformedFrames.record(at: now.monotonicMs, windowMs: config.errorWindowMs) ?? 0
         if count == 1 {
             effects.append(.log(.info, "\(connection): \(failure.reason)"))
         }
@@ -123,17 +125,17 @@ public struct Relay: Sendable {
 
     // MARK: Keepalive
 
-    private mutating func tick(at now: Int64) -> [RelayEffect] {
+    private mutating func tick(at now: Moment) -> [RelayEffect] {
         var effects: [RelayEffect] = []
-        if now - lastKeepaliveAt >= config.keepaliveIntervalMs {
-            lastKeepaliveAt = now
+        if now.monotonicMs - lastKeepaliveAt >= config.keepaliveIntervalMs {
+            lastKeepaliveAt = now.monotonicMs
             let registered = audience
             if !registered.isEmpty {
-                effects.append(.send(ServerMessages.ping(ts: now), to: registered))
+                effects.append(.send(ServerMessages.ping(ts: now.wallMs), to: registered))
             }
         }
         let idle = sessions
-            .filter { !$0.value.isClosing && now - $0.value.lastHeardAt >= config.idleTimeoutMs }
+            .filter { !$0.value.isClosing && now.monotonicMs - $0.value.lastHeardAt >= config.idleTimeoutMs }
             .keys.sorted()
         for connection in idle {
             effects += close(connection, code: .goingAway, reason: "Idle timeout", at: now)
@@ -144,7 +146,7 @@ public struct Relay: Sendable {
     // MARK: Closing
 
     /// Closes a connection on the relay's own decision; an agent leaves the roster at once.
-    mutating func close(_ connection: ConnectionID, code: CloseCode, reason: String, at now: Int64) -> [RelayEffect] {
+    mutating func close(_ connection: ConnectionID, code: CloseCode, reason: String, at now: Moment) -> [RelayEffect] {
         guard sessions[connection]?.isClosing == false else { return [] }
         var effects: [RelayEffect] = [
             .close(connection, code: code, reason: reason),
@@ -156,7 +158,7 @@ public struct Relay: Sendable {
     }
 
     /// Takes a connection off the roster or the spectator list; the remaining ones hear of a leaving agent.
-    private mutating func forget(_ connection: ConnectionID, reason: String?, at now: Int64) -> [RelayEffect] {
+    private mutating func forget(_ connection: ConnectionID, reason: String?, at now: Moment) -> [RelayEffect] {
         guard let role = sessions[connection]?.role else { return [] }
         switch role {
         case .pending:
@@ -175,7 +177,7 @@ public struct Relay: Sendable {
             let remaining = audience
             if !remaining.isEmpty {
                 let message = ServerMessages.agentDisconnect(
-                    agentId: agentId, name: entry.name, slot: entry.slot, reason: reason, ts: now)
+                    agentId: agentId, name: entry.name, slot: entry.slot, reason: reason, ts: now.wallMs)
                 effects.insert(.send(message, to: remaining), at: 0)
             }
             return effects

@@ -13,7 +13,7 @@ struct Session: Sendable {
     /// The X-Admin-Secret header of the upgrade request, checked when the client starts spectating.
     let presentedSecret: String?
     var lastSeq: Double?
-    /// Any parseable frame counts as a sign of life (idle timeout).
+    /// Any parseable frame counts as a sign of life (idle timeout). Monotonic ms.
     var lastHeardAt: Int64
     var errors: ErrorWindow
     var malformedFrames: ErrorWindow
@@ -29,6 +29,7 @@ struct Session: Sendable {
 }
 
 /// The original's error counter: a window that restarts at the first error after it has elapsed.
+/// Times are monotonic ms.
 struct ErrorWindow: Sendable, Equatable {
     private(set) var count = 0
     private(set) var startedAt: Int64

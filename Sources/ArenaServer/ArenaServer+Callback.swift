@@ -51,7 +51,7 @@ extension ArenaServer {
         guard lws_is_final_fragment(wsi) != 0, lws_remaining_packet_payload(wsi) == 0 else { return 0 }
         let message = connection.input
         connection.input.removeAll(keepingCapacity: true)
-        handle(.received(message, from: connection.id, at: WallClock.nowMs()))
+        handle(.received(message, from: connection.id, at: Moment.now()))
         return 0
     }
 

@@ -49,14 +49,14 @@ public final class ArenaServer: @unchecked Sendable {
     var upgradeSecrets: [OpaquePointer: String] = [:]
 
     private let stopRequested = Atomic<Bool>(false)
-    private var shutdownStartedAt: Int64?
+    private var shutdownStartedAt: Moment?
     private var isFinished = false
 
     public init(options: ArenaServerOptions, log: Log) {
         self.options = options
         self.log = log
         var system = SystemRandomNumberGenerator()
-        relay = Relay(config: options.relay, startedAt: WallClock.nowMs(), seed: system.next())
+        relay = Relay(config: options.relay, startedAt: Moment.now(), seed: system.next())
         protocols = .allocate(capacity: 2)
         protocols.initialize(repeating: lws_protocols(), count: 2)
         timer.initialize(to: mowai_timer())
@@ -188,7 +188,7 @@ public final class ArenaServer: @unchecked Sendable {
         dirty.append(connection)
         guard !isFlushScheduled, let context else { return }
         isFlushScheduled = true
-        let wait = min(4000, max(0, nextFlushAllowedAt - WallClock.monotonicMicroseconds()))
+        let wait = min(4000, max(0, nextFlushAllowedAt - MonotonicClock.microseconds()))
         mowai_timer_schedule(context, flushTimer, arenaFlush, wait)
     }
 
@@ -196,7 +196,7 @@ public final class ArenaServer: @unchecked Sendable {
 
     func flushDirty() {
         isFlushScheduled = false
-        nextFlushAllowedAt = WallClock.monotonicMicroseconds() + Int64(Self.flushPacingMicroseconds * dirty.count)
+        nextFlushAllowedAt = MonotonicClock.microseconds() + Int64(Self.flushPacingMicroseconds * dirty.count)
         let flushing = dirty
         dirty.removeAll(keepingCapacity: true)
         for connection in flushing where !connection.isClosed {
@@ -219,7 +219,7 @@ public final class ArenaServer: @unchecked Sendable {
         let delta = Backpressure.delta(pending: connection.pendingOutputBytes, wasCongested: connection.isCongested)
         guard delta != 0 else { return }
         connection.isCongested = delta > 0
-        connection.congestedSince = delta > 0 ? WallClock.monotonicMicroseconds() : nil
+        connection.congestedSince = delta > 0 ? MonotonicClock.microseconds() : nil
         adjustInput(backpressure.update(by: delta, connections: connections.count))
     }
 
@@ -230,7 +230,7 @@ public final class ArenaServer: @unchecked Sendable {
             : "backlogs drained: reading resumed")
         connections.forEach(in: connections.ids) { lws_rx_flow_control($0.wsi, change == .resume ? 1 : 0) }
         // Clients we stopped reading from cannot be judged idle for that time.
-        if change == .resume { handle(.readingResumed(at: WallClock.nowMs())) }
+        if change == .resume { handle(.readingResumed(at: Moment.now())) }
     }
 
     /// Closes a client whose messages pile up unread; the relay hears of it when the socket is gone.
@@ -248,7 +248,7 @@ public final class ArenaServer: @unchecked Sendable {
     static let stuckCongestionMicroseconds: Int64 = 10_000_000
 
     private func dropStuckClients() {
-        let now = WallClock.monotonicMicroseconds()
+        let now = MonotonicClock.microseconds()
         var stuck: [ClientConnection] = []
         connections.forEach(in: connections.ids) { connection in
             if let since = connection.congestedSince, now - since > Self.stuckCongestionMicroseconds, !connection.isClosing {
@@ -278,7 +278,7 @@ public final class ArenaServer: @unchecked Sendable {
             connection.pendingClose = (.goingAway, "Arena shutting down")
             requestWrite(connection)
         }
-        handle(.opened(connection.id, adminSecret: secret, at: WallClock.nowMs()))
+        handle(.opened(connection.id, adminSecret: secret, at: Moment.now()))
     }
 
     func closed(_ wsi: OpaquePointer) {
@@ -291,7 +291,7 @@ public final class ArenaServer: @unchecked Sendable {
             adjustInput(backpressure.update(by: -1, connections: connections.count - 1))
         }
         connections.remove(connection.id)
-        handle(.closed(connection.id, at: WallClock.nowMs()))
+        handle(.closed(connection.id, at: Moment.now()))
         if shutdownStartedAt != nil && connections.isEmpty { isFinished = true }
     }
 
@@ -303,10 +303,10 @@ public final class ArenaServer: @unchecked Sendable {
     }
 
     func tick() {
-        let now = WallClock.nowMs()
+        let now = Moment.now()
         if let startedAt = shutdownStartedAt {
             // Clients that do not answer the close handshake are not waited for.
-            if now - startedAt > 2000 { isFinished = true }
+            if now.milliseconds(since: startedAt) > 2000 { isFinished = true }
         } else {
             dropStuckClients()
             // While reading is paused nobody can be heard, so nobody is judged idle (and no PINGs are
@@ -323,7 +323,7 @@ public final class ArenaServer: @unchecked Sendable {
     /// Runs on the service thread after `lws_cancel_service`.
     func serviceWasCancelled() {
         guard stopRequested.load(ordering: .sequentiallyConsistent), shutdownStartedAt == nil else { return }
-        let now = WallClock.nowMs()
+        let now = Moment.now()
         shutdownStartedAt = now
         log(.info, "shutting down: closing \(connections.count) connection(s)")
         handle(.shutdown(at: now))

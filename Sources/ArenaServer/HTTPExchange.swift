@@ -1,3 +1,4 @@
+import ArenaProtocol
 import ArenaRelay
 import CWebsockets
 
@@ -54,7 +55,7 @@ extension ArenaServer {
     }
 
     private func respond(_ wsi: OpaquePointer, to request: HTTPRequest) -> Int32 {
-        let (response, effects) = HTTPAPI.respond(to: request, relay: &relay, at: WallClock.nowMs())
+        let (response, effects) = HTTPAPI.respond(to: request, relay: &relay, at: Moment.now())
         apply(effects)
         return write(wsi, response, keepAlive: true)
     }

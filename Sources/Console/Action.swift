@@ -6,14 +6,14 @@ public enum Action: Equatable, Sendable {
     case resize(columns: Int, rows: Int)
     /// A click at a cell (terminals that report mouse events).
     case click(row: Int, column: Int)
-    case tick(now: Int64)
+    case tick(now: Moment)
 
     /// The WebSocket opened.
-    case connected(at: Int64)
+    case connected(at: Moment)
     /// The WebSocket closed or could not open; `jitter` (0..<1) is the shell's random draw for backoff.
-    case disconnected(reason: String, at: Int64, jitter: Double)
-    /// One message from the arena, already parsed.
-    case arena(JSONObject, at: Int64)
+    case disconnected(reason: String, at: Moment, jitter: Double)
+    /// One message from the arena, decoded (or refused) by `ArenaMessage`.
+    case arena(ArenaMessage, at: Moment)
 
     case taskPosted(HTTPOutcome)
     case kickPosted(HTTPOutcome)

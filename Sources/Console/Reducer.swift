@@ -17,7 +17,7 @@ public func reduce(_ state: inout State, _ action: Action) -> [Effect] {
     case .disconnected(let reason, let now, let jitter):
         return state.disconnected(reason: reason, at: now, jitter: jitter)
     case .arena(let message, let now):
-        state.now = max(state.now, now)
+        state.advance(to: now)
         return state.receive(message)
     case .taskPosted(let outcome):
         state.report(outcome, of: "Task")
@@ -51,14 +51,20 @@ extension State {
     /// How often the console pings the arena to measure latency, and polls /agents on the original.
     static let pingIntervalMs: Int64 = 5000
 
+    /// Time only moves forward: an action that was queued before the last tick does not turn it back.
+    mutating func advance(to moment: Moment) {
+        if moment.monotonicMs >= now.monotonicMs { now = moment }
+    }
+
     mutating func notify(_ level: Notice.Level, _ text: String, lifetimeMs: Int64 = noticeLifetimeMs) {
-        notices.append(Notice(level: level, text: text, expiresAt: now + lifetimeMs))
+        notices.append(Notice(level: level, text: text, expiresAt: now.monotonicMs + lifetimeMs))
         if notices.count > 5 { notices.removeFirst(notices.count - 5) }
     }
 
     /// When the next tick has something to do: a retry countdown to redraw, a notice to expire, a
-    /// keepalive PING to send. Between those the console sleeps.
+    /// keepalive PING to send. Between those the console sleeps. Monotonic ms.
     public var nextTickAt: Int64 {
+        let now = self.now.monotonicMs
         var deadlines: [Int64] = notices.map(\.expiresAt)
         switch connection {
         case .waiting(let until, _, _): deadlines += [until, now + 1000]  // the countdown changes every second
@@ -74,32 +80,33 @@ extension State {
     /// network drop never closes by itself).
     static let pongTimeoutMs: Int64 = 15_000
 
-    mutating func tick(_ time: Int64) -> [Effect] {
-        now = max(now, time)
-        notices.removeAll { $0.expiresAt <= now }
+    mutating func tick(_ time: Moment) -> [Effect] {
+        advance(to: time)
+        let monotonic = now.monotonicMs
+        notices.removeAll { $0.expiresAt <= monotonic }
         var effects: [Effect] = []
-        if case .waiting(let until, let attempt, _) = connection, now >= until {
+        if case .waiting(let until, let attempt, _) = connection, monotonic >= until {
             connection = .connecting(attempt: attempt)
             effects.append(.connect)
         }
         guard case .connected = connection else { return effects }
-        if let sent = pingSentAt, now - sent > Self.pongTimeoutMs {
+        if let sent = pingSentAt, monotonic - sent > Self.pongTimeoutMs {
             notify(.warning, "The arena stopped answering; reconnecting")
             return effects + disconnected(reason: "no answer for \(Self.pongTimeoutMs / 1000) s", at: now, jitter: 0.5)
         }
-        if now >= nextPingAt ?? now {
-            nextPingAt = now + Self.pingIntervalMs
-            if pingSentAt == nil { pingSentAt = now }
-            effects.append(.send(["type": "PING", "ts": .number(Double(now))]))
+        if monotonic >= nextPingAt ?? monotonic {
+            nextPingAt = monotonic + Self.pingIntervalMs
+            if pingSentAt == nil { pingSentAt = monotonic }
+            effects.append(.send(["type": "PING", "ts": .number(Double(now.wallMs))]))
             if arenaKind == .original { effects.append(.pollRoster) }
         }
         return effects
     }
 
-    mutating func connected(at time: Int64) -> [Effect] {
-        now = max(now, time)
-        connection = .connected(since: now)
-        nextPingAt = now + Self.pingIntervalMs
+    mutating func connected(at time: Moment) -> [Effect] {
+        advance(to: time)
+        connection = .connected(since: now.monotonicMs)
+        nextPingAt = now.monotonicMs + Self.pingIntervalMs
         pingSentAt = nil
         isConnectionHealthy = false
         switch arenaKind {
@@ -111,15 +118,15 @@ extension State {
             ])
             return [.send(connect), .pollRoster]
         case .mowai, .unknown:
-            return [.send(["type": "SPECTATE", "ts": .number(Double(now)), "payload": ["history": 300]])]
+            return [.send(["type": "SPECTATE", "ts": .number(Double(now.wallMs)), "payload": ["history": 300]])]
         }
     }
 
     /// Waits before the next attempt: 1 s after the first failure, doubling to 30 s. A connection that
     /// opened but never delivered a snapshot counts as a failure too, so a server that accepts and
     /// drops at once is not hammered every second.
-    mutating func disconnected(reason: String, at time: Int64, jitter: Double) -> [Effect] {
-        now = max(now, time)
+    mutating func disconnected(reason: String, at time: Moment, jitter: Double) -> [Effect] {
+        advance(to: time)
         failedAttempts = isConnectionHealthy ? 1 : failedAttempts + 1
         isConnectionHealthy = false
         latencyMs = nil
@@ -129,7 +136,7 @@ extension State {
             roster[index].activity = "unknown (disconnected)"
         }
         let delay = ReconnectPolicy.delayMs(attempt: failedAttempts, jitter: jitter)
-        connection = .waiting(until: now + delay, attempt: failedAttempts + 1, reason: reason)
+        connection = .waiting(until: now.monotonicMs + delay, attempt: failedAttempts + 1, reason: reason)
         return []
     }
 
@@ -140,7 +147,7 @@ extension State {
         defer { observerSeq += 1 }
         return [
             "type": .string(type), "agentId": .string(options.observerAgentId), "slot": 0,
-            "seq": .number(Double(observerSeq)), "ts": .number(Double(now)), "payload": .object(payload),
+            "seq": .number(Double(observerSeq)), "ts": .number(Double(now.wallMs)), "payload": .object(payload),
         ]
     }
 

@@ -1,45 +1,47 @@
 import ArenaProtocol
 
-/// Messages from the arena.
+/// Messages from the arena, decoded and bounded by `ArenaMessage` before they get here.
 extension State {
-    mutating func receive(_ message: JSONObject) -> [Effect] {
-        let payload = message["payload"]?.objectValue ?? [:]
-        switch message["type"]?.stringValue {
-        case "PING"?:
+    mutating func receive(_ message: ArenaMessage) -> [Effect] {
+        switch message {
+        case .ping:
             // The original closes agents that stay silent for 90 s; answer every PING.
-            return [.send(["type": "PONG", "ts": .number(Double(now))])]
-        case "PONG"?:
+            return [.send(["type": "PONG", "ts": .number(Double(now.wallMs))])]
+        case .pong:
             if let sent = pingSentAt {
-                latencyMs = Int(max(0, now - sent))
+                latencyMs = Int(max(0, now.monotonicMs - sent))
                 pingSentAt = nil
             }
-            return []
-        case "ARENA_SNAPSHOT"?:
+        case .snapshot(let snapshot):
             arenaKind = .mowai
             isConnectionHealthy = true
-            applySnapshot(payload)
-        case "ARENA_ACK"?:
+            apply(snapshot)
+        case .ack:
             isConnectionHealthy = true
             notify(.info, "Registered as an observer agent (the original Arena has no spectators)")
-        case "AGENT_JOIN"?:
-            if let entry = Self.rosterEntry(payload, agentId: message["agentId"]?.stringValue) { join(entry) }
-        case "AGENT_DISCONNECT"?:
-            leave(agentId: message["agentId"]?.stringValue ?? "", reason: payload["reason"]?.stringValue)
-        case "GLOBAL_TASK"?:
-            if let task = Self.task(payload) { show(task) }
-        case "AGENT_THOUGHT"?, "AGENT_RESPONSE"?:
-            record(message)
-        case "TASKS_CLEARED"?:
+        case .agentJoined(let entry):
+            join(entry)
+        case .agentLeft(let left):
+            leave(agentId: left.agentId, reason: left.reason)
+        case .task(let task):
+            show(TaskInfo(task))
+        case .thought(let thought):
+            record(.thought(thought))
+        case .response(let response):
+            record(.response(response))
+        case .tasksCleared:
             taskHistory.removeAll()
             task = nil
-            append(ChatLine(at: now, kind: .system, author: "arena", text: "Task history cleared"))
-        case "ADMIN_RESULT"?:
-            adminResult(payload)
-        case "ARENA_ERROR"?:
-            return arenaError(payload["reason"]?.stringValue ?? "unknown error")
-        default:
-            // PEER_THOUGHT repeats AGENT_THOUGHT for agents; unknown types are someone else's extension.
+            append(ChatLine(at: now.wallMs, kind: .system, author: "arena", text: "Task history cleared"))
+        case .adminResult(let result):
+            adminResult(result)
+        case .error(let reason):
+            return arenaError(reason)
+        case .peerThought:
+            // PEER_THOUGHT repeats AGENT_THOUGHT for agents (the console as an observer agent gets both).
             break
+        case .unknown, .malformed:
+            if let sentence = rejectedFrames.record(message) { notify(.warning, sentence.capitalizedFirst) }
         }
         return []
     }
@@ -55,27 +57,21 @@ extension State {
         return []
     }
 
-    private mutating func adminResult(_ payload: JSONObject) {
-        let action = payload["action"]?.stringValue ?? "admin"
-        if payload["ok"] == .bool(true) {
-            notify(.success, action == "auth" ? "Authenticated as admin" : "\(action.capitalized) done")
+    private mutating func adminResult(_ result: AdminResult) {
+        if result.succeeded {
+            notify(.success, result.action == "auth" ? "Authenticated as admin" : "\(result.action.capitalized) done")
         } else {
-            notify(.error, "\(action.capitalized) failed: \(Sanitized.text(payload["error"]?.stringValue ?? "unknown error"))")
+            notify(.error, "\(result.action.capitalized) failed: \(Sanitized.text(result.error ?? "unknown error"))")
         }
     }
 
     // MARK: Roster
 
-    mutating func applySnapshot(_ payload: JSONObject) {
-        let entries = (payload["agents"]?.arrayValue ?? []).compactMap { Self.rosterEntry($0.objectValue ?? [:], agentId: nil) }
-        replaceRoster(with: entries)
-        for task in (payload["tasks"]?.arrayValue ?? []).compactMap({ Self.task($0.objectValue ?? [:]) }) {
-            show(task)
-        }
-        for message in payload["history"]?.arrayValue ?? [] {
-            if let object = message.objectValue { record(object) }
-        }
-        if payload["admin"] == .bool(false) && options.isAdmin {
+    mutating func apply(_ snapshot: ArenaSnapshot) {
+        replaceRoster(with: snapshot.agents)
+        for task in snapshot.tasks { show(TaskInfo(task)) }
+        for post in snapshot.history { record(post) }
+        if snapshot.isAdmin == false && options.isAdmin {
             notify(.warning, "The arena did not accept the admin secret: admin commands will fail")
         }
     }
@@ -106,14 +102,22 @@ extension State {
             roster[index] = AgentRow(sanitized)
             if wasOnline { return }
         } else {
+            // An arena inventing agents without end must not grow the console without end.
+            guard roster.count < Self.rosterLimit else {
+                if !isRosterFull { notify(.warning, "More than \(Self.rosterLimit) agents: newcomers are not listed") }
+                isRosterFull = true
+                return
+            }
             roster.append(AgentRow(sanitized))
             roster.sort { $0.slot < $1.slot }
         }
         if announce {
-            append(ChatLine(at: now, kind: .joined, agentId: entry.agentId, author: sanitized.name,
+            append(ChatLine(at: now.wallMs, kind: .joined, agentId: entry.agentId, author: sanitized.name,
                             text: "joined as \(sanitized.persona.isEmpty ? "an agent" : sanitized.persona)"))
         }
     }
+
+    static let rosterLimit = ProtocolLimits.maxRosterEntries
 
     /// Agents who left stay listed (their consoles readable) up to this many; the oldest go first, so an
     /// arena cycling through endless agent ids cannot grow the console without bound.
@@ -126,7 +130,7 @@ extension State {
         if roster[index].activity != "failed" || !localAgentIds.contains(agentId) { roster[index].activity = "left" }
         defer { forgetOldestOfflineAgents() }
         let why = reason.map { " (\(Sanitized.text($0)))" } ?? ""
-        append(ChatLine(at: now, kind: .left, agentId: agentId, author: roster[index].name, text: "left\(why)"))
+        append(ChatLine(at: now.wallMs, kind: .left, agentId: agentId, author: roster[index].name, text: "left\(why)"))
     }
 
     /// Someone reading back in a pane keeps seeing the same messages while new ones arrive below.
@@ -150,7 +154,7 @@ extension State {
     // MARK: Conversation
 
     mutating func show(_ task: TaskInfo) {
-        guard !taskHistory.contains(where: { $0.taskId == task.taskId }), seenTaskIds.insert(task.taskId).inserted else { return }
+        guard !taskHistory.contains(where: { $0.taskId == task.taskId }), seenTaskIds.insert(task.taskId) else { return }
         self.task = task
         taskHistory.append(task)
         if taskHistory.count > 50 { taskHistory.removeFirst(taskHistory.count - 50) }
@@ -159,38 +163,31 @@ extension State {
     }
 
     /// A thought or response, live or replayed from a snapshot (shown once either way).
-    mutating func record(_ message: JSONObject) {
-        guard let agentId = message["agentId"]?.stringValue else { return }
-        let payload = message["payload"]?.objectValue ?? [:]
-        let key = "\(agentId):\(JavaScript.templateString(message["seq"])):\(JavaScript.templateString(message["ts"]))"
-        guard seenMessageKeys.insert(key).inserted else { return }
-        // Replays reach back 300 messages: remembering the last 5 000 is plenty, and stays bounded.
-        seenMessageOrder.append(key)
-        if seenMessageOrder.count > 5000 {
-            seenMessageKeys.remove(seenMessageOrder.removeFirst())
-        }
-
-        let at = message["ts"]?.numberValue.map { Int64($0.clamped(to: -1e15...1e15)) } ?? now
-        let text = Sanitized.text(payload["content"]?.stringValue ?? "")
-        let taskId = payload["taskId"]?.stringValue
-        let author = agent(agentId)?.name ?? String(agentId.prefix(8))
+    mutating func record(_ post: AgentPost) {
+        let agentId: String, key: String, at: Int64, taskId: String, text: String
         let kind: ChatLine.Kind
         let activity: String
-        if message["type"] == .string("AGENT_RESPONSE") {
-            // Any non-negative number passes the arenas' validation, 1e300 included: keep it displayable.
-            let duration = payload["durationMs"]?.numberValue.map { $0.clamped(to: 0...1e12) } ?? 0
-            kind = .response(durationMs: duration)
+        switch post {
+        case .thought(let thought):
+            (agentId, at, taskId, text) = (thought.agentId, thought.ts, thought.taskId, thought.content)
+            key = "\(agentId):\(thought.seq):\(thought.ts)"
+            kind = .thought(step: thought.step)
+            activity = "thinking (step \(thought.step))"
+        case .response(let response):
+            (agentId, at, taskId, text) = (response.agentId, response.ts, response.taskId, response.content)
+            key = "\(agentId):\(response.seq):\(response.ts)"
+            kind = .response(durationMs: response.durationMs)
             activity = "answered"
-        } else {
-            let step = payload["step"]?.numberValue.map { Int($0.clamped(to: 0...1e9)) } ?? 0
-            kind = .thought(step: step)
-            activity = "thinking (step \(step))"
         }
+        // Replays reach back 300 messages: remembering the last 5 000 is plenty, and stays bounded.
+        guard seenMessageKeys.insert(key) else { return }
+
+        let author = agent(agentId)?.name ?? String(agentId.prefix(8))
         if let index = roster.firstIndex(where: { $0.agentId == agentId }) {
             roster[index].lastActivity = at
             roster[index].activity = activity
         }
-        let line = ChatLine(at: at, kind: kind, agentId: agentId, author: author, text: text, taskId: taskId)
+        let line = ChatLine(at: at, kind: kind, agentId: agentId, author: author, text: Sanitized.text(text), taskId: taskId)
         append(line)
         consoles[agentId, default: BoundedLog(capacity: options.consoleCapacity)].append(line)
         if agentId == selectedAgentId { keepScrolledPosition(of: .console, lines: selectedConsole.visible.count) }
@@ -199,23 +196,6 @@ extension State {
     mutating func append(_ line: ChatLine) {
         chat.append(line)
         keepScrolledPosition(of: .chat, lines: chat.visible.count)
-    }
-
-    // MARK: Decoding
-
-    static func rosterEntry(_ object: JSONObject, agentId: String?) -> RosterEntry? {
-        guard let id = object["agentId"]?.stringValue ?? agentId else { return nil }
-        return RosterEntry(
-            agentId: id, slot: object["slot"]?.numberValue.map { Int($0.clamped(to: 0...1e9)) } ?? 0,
-            name: object["name"]?.stringValue ?? "", color: object["color"]?.stringValue ?? "",
-            persona: object["persona"]?.stringValue ?? "", version: object["version"]?.stringValue ?? "",
-            connectedAt: object["connectedAt"]?.numberValue.map { Int64($0.clamped(to: 0...1e15)) } ?? 0)
-    }
-
-    static func task(_ object: JSONObject) -> TaskInfo? {
-        guard let taskId = object["taskId"]?.stringValue, let description = object["description"]?.stringValue else { return nil }
-        let issuedAt = object["issuedAt"]?.numberValue.map { Int64($0.clamped(to: 0...1e15)) } ?? 0
-        return TaskInfo(taskId: taskId, description: Sanitized.text(description), issuedAt: issuedAt)
     }
 
     /// Names and personas come from strangers: no control characters, and a bounded length.
@@ -229,9 +209,13 @@ extension State {
     }
 }
 
-extension Double {
-    func clamped(to range: ClosedRange<Double>) -> Double {
-        guard !isNaN else { return range.lowerBound }
-        return Swift.min(Swift.max(self, range.lowerBound), range.upperBound)
+extension TaskInfo {
+    init(_ task: GlobalTaskPayload) {
+        self.init(taskId: task.taskId, description: Sanitized.text(task.description), issuedAt: task.issuedAt)
     }
+}
+
+extension String {
+    /// "ignored a frame" → "Ignored a frame": notices start with a capital.
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

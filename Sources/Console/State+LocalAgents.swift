@@ -24,17 +24,17 @@ extension State {
                 return
             }
             streamingAgentIds.insert(agentId)
-            appendToConsole(agentId, ChatLine(at: now, kind: .log(level: "model"), agentId: agentId, author: name, text: text))
+            appendToConsole(agentId, ChatLine(at: now.wallMs, kind: .log(level: "model"), agentId: agentId, author: name, text: text))
             return
         case .lifecycle(let text, let status):
             setActivity(of: agentId, to: status)
-            appendToConsole(agentId, ChatLine(at: now, kind: .log(level: "agent"), agentId: agentId, author: name, text: Sanitized.text(text)))
+            appendToConsole(agentId, ChatLine(at: now.wallMs, kind: .log(level: "agent"), agentId: agentId, author: name, text: Sanitized.text(text)))
         case .log(let level, let text):
-            appendToConsole(agentId, ChatLine(at: now, kind: .log(level: Sanitized.text(level, limit: 8)), agentId: agentId,
+            appendToConsole(agentId, ChatLine(at: now.wallMs, kind: .log(level: Sanitized.text(level, limit: 8)), agentId: agentId,
                                               author: name, text: Sanitized.text(text)))
         case .failed(let reason):
             setActivity(of: agentId, to: "failed")
-            appendToConsole(agentId, ChatLine(at: now, kind: .log(level: "error"), agentId: agentId, author: name,
+            appendToConsole(agentId, ChatLine(at: now.wallMs, kind: .log(level: "error"), agentId: agentId, author: name,
                                               text: "failed: \(Sanitized.text(reason))"))
             notify(.error, "\(name) failed: \(Sanitized.text(reason, limit: 120))")
         }
@@ -44,7 +44,7 @@ extension State {
     private mutating func setActivity(of agentId: String, to activity: String) {
         guard let index = roster.firstIndex(where: { $0.agentId == agentId }) else { return }
         roster[index].activity = activity
-        roster[index].lastActivity = now
+        roster[index].lastActivity = now.wallMs
     }
 
     private mutating func appendToConsole(_ agentId: String, _ line: ChatLine) {

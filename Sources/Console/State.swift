@@ -2,6 +2,7 @@ import ArenaProtocol
 
 /// Everything the console shows, and nothing it doesn't: `view(State)` draws it, `reduce` changes it.
 public struct State: Equatable, Sendable {
+    /// Times in here are monotonic ms (`Moment.monotonicMs`): a step of the wall clock moves no deadline.
     public enum Connection: Equatable, Sendable {
         case connecting(attempt: Int)
         case connected(since: Int64)
@@ -38,12 +39,13 @@ public struct State: Equatable, Sendable {
     }
 
     public var options: Options
-    public var now: Int64
+    /// The time of the latest action: its wall clock for what is shown, its monotonic clock for deadlines.
+    public var now: Moment
     public var size = TerminalSize(columns: 80, rows: 24)
 
     public var connection: Connection = .connecting(attempt: 1)
     public var arenaKind: ArenaKind = .unknown
-    /// Round trip of the last PING we sent, in ms, and when that PING left.
+    /// Round trip of the last PING we sent, in ms, and when that PING left (monotonic ms).
     public var latencyMs: Int?
     public var pingSentAt: Int64?
     /// The seq of the observer agent's next envelope (original Arena only).
@@ -56,13 +58,15 @@ public struct State: Equatable, Sendable {
     public var consoles: [String: BoundedLog<ChatLine>] = [:]
     public var task: TaskInfo?
     public var taskHistory: [TaskInfo] = []
-    /// Messages already shown, so replays after a reconnect (snapshot history) are not repeated; the
-    /// order lets the oldest be forgotten first.
-    public var seenMessageKeys: Set<String> = []
-    public var seenMessageOrder: [String] = []
-    /// Every task ever shown (ids only), so replayed tasks never repeat.
-    public var seenTaskIds: Set<String> = []
-    /// When the next keepalive PING is due, and since when an answer is awaited.
+    /// Messages already shown, so replays after a reconnect (snapshot history) are not repeated.
+    public var seenMessageKeys = RecentlySeen<String>(capacity: 5000)
+    /// Tasks already shown (ids only), so replayed tasks never repeat.
+    public var seenTaskIds = RecentlySeen<String>(capacity: 5000)
+    /// Malformed frames and unknown types: each kind is told once.
+    public var rejectedFrames = RejectedFrames()
+    /// The roster reached `rosterLimit` (told once).
+    public var isRosterFull = false
+    /// When the next keepalive PING is due (monotonic ms).
     public var nextPingAt: Int64?
     /// The connection has delivered a snapshot or ACK: only then does a later drop restart the backoff.
     public var isConnectionHealthy = false
@@ -87,7 +91,7 @@ public struct State: Equatable, Sendable {
     public var notices: [Notice] = []
     public var isQuitting = false
 
-    public init(options: Options, now: Int64) {
+    public init(options: Options, now: Moment) {
         self.options = options
         self.now = now
         chat = BoundedLog(capacity: options.chatCapacity)

@@ -114,7 +114,7 @@ public struct ConsoleView: Sendable {
         case .connected: return ("connected", theme.success)
         case .connecting(let attempt): return (attempt > 1 ? "connecting (attempt \(attempt))" : "connecting", theme.warning)
         case .waiting(let until, let attempt, let reason):
-            let seconds = max(0, (until - state.now + 999) / 1000)
+            let seconds = max(0, (until - state.now.monotonicMs + 999) / 1000)
             return ("retry in \(seconds) s (attempt \(attempt)): \(reason)", theme.error)
         }
     }

@@ -3,11 +3,11 @@ import Synchronization
 
 /// The socket of a client that reconnects (the console, a local agent): each attempt is numbered, and
 /// events of an abandoned attempt are dropped, so a late handshake or close of an old socket never
-/// reaches the owner of the new one. Messages arrive decoded; what is not a JSON object is skipped.
+/// reaches the owner of the new one. Messages arrive decoded by `ArenaMessage`, malformed ones as values.
 public final class ArenaLink: Sendable {
     public enum Event: Sendable {
         case opened
-        case message(JSONObject)
+        case message(ArenaMessage)
         /// The socket closed or could not open, worded for a person.
         case lost(reason: String)
     }
@@ -39,8 +39,8 @@ public final class ArenaLink: Sendable {
                 for await event in connection.events {
                     guard isCurrent() else { return }
                     switch event {
-                    case .message(let bytes, _):
-                        if case .object(let object)? = try? JSONCodec.decodeObject(bytes) { onEvent(.message(object)) }
+                    case .message(let bytes, let isBinary):
+                        onEvent(.message(ArenaMessage(frame: bytes, isBinary: isBinary)))
                     case .closed(let code, let reason):
                         onEvent(.lost(reason: reason.isEmpty ? "closed (\(code))" : "closed (\(code) \(reason))"))
                     }

@@ -1,3 +1,4 @@
+import ArenaProtocol
 import Console
 import Foundation
 import Terminal
@@ -33,23 +34,23 @@ final class ConsoleRunner {
                                utcOffsetSeconds: TimeZone.current.secondsFromGMT())
 
         apply(.resize(columns: screen.size.columns, rows: screen.size.rows))
-        apply(.tick(now: EffectRunner.nowMs()))
+        apply(.tick(now: .now()))
         var lastDrawnState = state
         for (level, text) in startupNotices { apply(.notice(level, text)) }
         effects.run([.connect])
 
         // Frame pacing runs on the monotonic clock: a wall clock stepped back must not freeze the screen.
-        var lastRender = Self.monotonicMs() - 1000
+        var lastRender = Moment.monotonicNowMs() - 1000
         var needsRender = true
         while !state.isQuitting {
-            let now = Self.monotonicMs()
+            let now = Moment.monotonicNowMs()
             if needsRender && now - lastRender >= 16 {
                 screen.draw(view.render(state))
                 lastRender = now
                 needsRender = false
             }
             let renderWait = needsRender ? max(1, 16 - (now - lastRender)) : Int64.max
-            let untilTick = state.nextTickAt - EffectRunner.nowMs()
+            let untilTick = state.nextTickAt - now
             let timeout = Int32(clamping: max(0, min(untilTick, renderWait, 60_000)))
 
             var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
@@ -58,7 +59,7 @@ final class ConsoleRunner {
             _ = poll(&fds, nfds_t(fds.count), timeout)
 
             // Every action sees the current time (a notice's lifetime starts now, not at the last tick).
-            apply(.tick(now: EffectRunner.nowMs()))
+            apply(.tick(now: .now()))
             let (quit, resized) = signals.drain()
             if quit { apply(.key(.controlC)) }
             if resized { needsRender = true }
@@ -100,13 +101,5 @@ struct SignalPipe {
     func drain() -> (quit: Bool, resized: Bool) {
         let bytes = pipe.drain()
         return (bytes.contains { $0 != UInt8(ascii: "W") }, bytes.contains(UInt8(ascii: "W")))
-    }
-}
-
-extension ConsoleRunner {
-    static func monotonicMs() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 }

@@ -27,8 +27,6 @@ final class EffectRunner: Sendable {
         hub = try target.certificateAuthorityFile.map { try WebSocketHub(certificateAuthorityFile: $0) } ?? WebSocketHub.shared()
     }
 
-    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
-
     func run(_ effects: [Effect]) {
         for effect in effects { run(effect) }
     }
@@ -57,9 +55,9 @@ final class EffectRunner: Sendable {
         let inbox = inbox
         link.open(target.url, headers: headers, hub: hub) { event in
             switch event {
-            case .opened: inbox.post(.connected(at: Self.nowMs()))
-            case .message(let object): inbox.post(.arena(object, at: Self.nowMs()))
-            case .lost(let reason): inbox.post(.disconnected(reason: reason, at: Self.nowMs(), jitter: Double.random(in: 0..<1)))
+            case .opened: inbox.post(.connected(at: .now()))
+            case .message(let message): inbox.post(.arena(message, at: .now()))
+            case .lost(let reason): inbox.post(.disconnected(reason: reason, at: .now(), jitter: Double.random(in: 0..<1)))
             }
         }
     }

@@ -31,26 +31,26 @@ struct TUIBenchCommand: ParsableCommand {
 
     func run() throws {
         let start: Int64 = 1_700_000_000_000
+        let startMoment = Moment(wallMs: start, monotonicMs: 0)
         var state = State(options: .init(arenaURL: "ws://127.0.0.1:8080", isAdmin: true,
-                                         observerAgentId: "0b9d5f8e-1c2d-4e3f-8a9b-0c1d2e3f4a5b"), now: start)
+                                         observerAgentId: "0b9d5f8e-1c2d-4e3f-8a9b-0c1d2e3f4a5b"), now: startMoment)
         _ = reduce(&state, .resize(columns: columns, rows: rows))
-        _ = reduce(&state, .connected(at: start))
+        _ = reduce(&state, .connected(at: startMoment))
         let ids = (0..<agents).map { "a9e00000-0000-4000-8000-\(String(format: "%012d", $0))" }
-        let roster: [JSONValue] = ids.enumerated().map { slot, id in
-            ["agentId": .string(id), "slot": .number(Double(slot)), "name": .string("agent-\(slot) 李"), "color": "#e8a838",
-             "persona": "pragmatist", "version": "1", "connectedAt": .number(Double(start))]
+        let roster = ids.enumerated().map { slot, id in
+            RosterEntry(agentId: id, slot: slot, name: "agent-\(slot) 李", color: "#e8a838", persona: "pragmatist",
+                        version: "1", connectedAt: start)
         }
-        _ = reduce(&state, .arena(["type": "ARENA_SNAPSHOT", "payload": ["agents": .array(roster), "tasks": [], "history": []]], at: start))
+        _ = reduce(&state, .arena(.snapshot(ArenaSnapshot(agents: roster, tasks: [], history: [], isAdmin: true)), at: startMoment))
         _ = reduce(&state, .key(.enter))
         let view = ConsoleView(theme: .dark, colorDepth: .ansi256)
         let taskId = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d"
         let text = "A thought of realistic length: what would this cost, who would do it, and when? 費用と担当と時期。"
         // Built before timing: the bench measures the console, not message construction.
         let inputs: [Action] = (0..<messages).map { index in
-            .arena(["type": "AGENT_THOUGHT", "agentId": .string(ids[index % agents]), "slot": 0, "seq": .number(Double(index)),
-                    "ts": .number(Double(start + Int64(index))),
-                    "payload": ["taskId": .string(taskId), "step": .number(Double(index % 9 + 1)), "content": .string("\(text) #\(index)")]],
-                    at: start + Int64(index))
+            let thought = RelayedThought(agentId: ids[index % agents], seq: Int64(index), ts: start + Int64(index), taskId: taskId,
+                                         step: index % 9 + 1, content: "\(text) #\(index)")
+            return .arena(.thought(thought), at: startMoment + Int64(index))
         }
 
         let cpuStart = Self.cpuSeconds()

@@ -86,7 +86,7 @@ struct TUICommand: ParsableCommand {
         let options = State.Options(arenaURL: "\(url)", isAdmin: secret != nil,
                                     observerAgentId: UUIDv4.make(using: &generator))
         let runner = try EffectRunner(target: .init(url: url, adminSecret: secret, certificateAuthorityFile: caFile), inbox: inbox)
-        let console = ConsoleRunner(state: State(options: options, now: EffectRunner.nowMs()), inbox: inbox,
+        let console = ConsoleRunner(state: State(options: options, now: .now()), inbox: inbox,
                                     effects: runner, theme: loadedTheme, notices: notices)
         var limits = SandboxLimits()
         limits.taskDeadlineMs = Int64(max(1, agents.taskTimeout)) * 1000

@@ -11,21 +11,20 @@ import Testing
     static let peerId = "0b5e7c1d-2a3f-4e6d-9b8c-7a6f5e4d3c2b"
     static let taskIds = (0..<5).map { "0d8f5a5e-4c1b-4e4e-9a55-6f5d3c2b1a0\($0)" }
     static let info = AgentInfo(name: "tester", version: "1.0.0", color: "#123456", persona: "pragmatist")
-    static let t0: Int64 = 1_763_700_000_000
+    static let t0: Moment = 1_763_700_000_000
 
     // MARK: Frames from the arena, as the relay encodes them
 
-    static func frame(_ bytes: [UInt8], at now: Int64) -> Session.Input {
-        guard case .success(let object) = ProtocolValidation.parse(bytes) else { return .tick(at: now) }
-        return .frame(object, at: now)
+    static func frame(_ bytes: [UInt8], at now: Moment) -> Session.Input {
+        .frame(ArenaMessage(frame: bytes), at: now)
     }
 
-    static func ack(slot: Int = 2, peers: Int = 3, at now: Int64) -> Session.Input {
-        frame(ServerMessages.ack(slot: slot, connectedPeers: peers, ts: now), at: now)
+    static func ack(slot: Int = 2, peers: Int = 3, at now: Moment) -> Session.Input {
+        frame(ServerMessages.ack(slot: slot, connectedPeers: peers, ts: now.wallMs), at: now)
     }
 
-    static func task(_ taskId: String, issuedAt: Int64, at now: Int64) -> Session.Input {
-        frame(ServerMessages.globalTask(GlobalTaskPayload(taskId: taskId, description: "task \(taskId.suffix(2))", issuedAt: issuedAt), ts: now),
+    static func task(_ taskId: String, issuedAt: Int64, at now: Moment) -> Session.Input {
+        frame(ServerMessages.globalTask(GlobalTaskPayload(taskId: taskId, description: "task \(taskId.suffix(2))", issuedAt: issuedAt), ts: now.wallMs),
               at: now)
     }
 
@@ -59,14 +58,16 @@ import Testing
         #expect(connect["type"] == "AGENT_CONNECT")
         #expect(connect["agentId"]?.stringValue == Self.agentId)
         #expect(connect["seq"] == 0)
-        #expect(connect["ts"] == .number(Double(Self.t0 + 5)))
+        #expect(connect["ts"] == .number(Double((Self.t0 + 5).wallMs)))
         #expect(connect["payload"] == ["name": "tester", "color": "#123456", "persona": "pragmatist", "version": "1.0.0"])
         #expect(session.phase == .registering)
 
         #expect(session.handle(Self.ack(slot: 4, peers: 7, at: Self.t0 + 10)) == [.note(.joined(slot: 4, peers: 7))])
         #expect(session.phase == .registered(slot: 4))
-        // A second ACK changes nothing.
-        #expect(session.handle(Self.ack(slot: 9, at: Self.t0 + 20)).isEmpty)
+        // A second ACK changes nothing; it is told once.
+        #expect(session.handle(Self.ack(slot: 9, at: Self.t0 + 20))
+            == [.note(.ignoredFrame("ignored a second ARENA_ACK, or one before AGENT_CONNECT (frames like it are not shown again)"))])
+        #expect(session.handle(Self.ack(slot: 9, at: Self.t0 + 30)).isEmpty)
         #expect(session.phase == .registered(slot: 4))
     }
 
@@ -86,17 +87,20 @@ import Testing
 
     @Test func pingIsAnsweredWithPong() {
         var (session, _) = Self.joined()
-        #expect(session.handle(Self.frame(ServerMessages.ping(ts: Self.t0), at: Self.t0 + 1000))
-            == [.send(["type": "PONG", "ts": .number(Double(Self.t0 + 1000))])])
+        #expect(session.handle(Self.frame(ServerMessages.ping(ts: Self.t0.wallMs), at: Self.t0 + 1000))
+            == [.send(["type": "PONG", "ts": .number(Double((Self.t0 + 1000).wallMs))])])
     }
 
     @Test func arenaErrorsAreNotedAndOtherFramesIgnored() {
         var (session, _) = Self.joined()
-        #expect(session.handle(Self.frame(ServerMessages.error("Invalid seq", targetAgentId: Self.agentId, ts: Self.t0), at: Self.t0))
+        #expect(session.handle(Self.frame(ServerMessages.error("Invalid seq", targetAgentId: Self.agentId, ts: Self.t0.wallMs), at: Self.t0))
             == [.note(.arenaError("Invalid seq"))])
         #expect(session.handle(Self.frame(ServerMessages.bareError("Malformed JSON"), at: Self.t0)) == [.note(.arenaError("Malformed JSON"))])
+        #expect(session.handle(.frame(["type": "WHATEVER"], at: Self.t0))
+            == [.note(.ignoredFrame("ignored a message of a type this version does not know: WHATEVER (frames like it are not shown again)"))])
         #expect(session.handle(.frame(["type": "WHATEVER"], at: Self.t0)).isEmpty)
-        #expect(session.handle(.frame(["type": "GLOBAL_TASK", "payload": ["taskId": 7]], at: Self.t0)).isEmpty)
+        #expect(session.handle(.frame(["type": "GLOBAL_TASK", "payload": ["taskId": 7]], at: Self.t0))
+            == [.note(.ignoredFrame("ignored a malformed frame from the arena: GLOBAL_TASK: payload.taskId is a number, not a string (frames like it are not shown again)"))])
         #expect(session.handle(.agentEvent(.thinking(taskId: Self.taskIds[0]), at: Self.t0)).isEmpty)
         #expect(session.handle(.agentEvent(.log(.info, "hi"), at: Self.t0)).isEmpty)
     }
@@ -106,15 +110,15 @@ import Testing
     @Test func aTaskRunsOnceAndNeverAgain() {
         var (session, _) = Self.joined()
         let now = Self.t0 + 1000
-        #expect(session.handle(Self.task(Self.taskIds[0], issuedAt: now, at: now)) == [Self.run(Self.taskIds[0])])
-        #expect(session.handle(Self.task(Self.taskIds[0], issuedAt: now, at: now + 1)).isEmpty)
+        #expect(session.handle(Self.task(Self.taskIds[0], issuedAt: (now).wallMs, at: now)) == [Self.run(Self.taskIds[0])])
+        #expect(session.handle(Self.task(Self.taskIds[0], issuedAt: (now).wallMs, at: now + 1)).isEmpty)
 
         // Replayed after a reconnect, it still does not run again.
         _ = session.handle(.disconnected(reason: "EOF", at: now + 10, jitter: 0.5))
         #expect(session.handle(.tick(at: now + 1010)) == [.connect])
         _ = session.handle(.connected(at: now + 1020))
         _ = session.handle(Self.ack(at: now + 1030))
-        #expect(session.handle(Self.task(Self.taskIds[0], issuedAt: now, at: now + 1031)).isEmpty)
+        #expect(session.handle(Self.task(Self.taskIds[0], issuedAt: (now).wallMs, at: now + 1031)).isEmpty)
         #expect(session.handle(.tick(at: now + 1330)).isEmpty)
     }
 
@@ -123,10 +127,10 @@ import Testing
         _ = session.handle(.agentStarted(Self.info, at: Self.t0))
         _ = session.handle(.connected(at: Self.t0))
         _ = session.handle(Self.ack(at: Self.t0))
-        #expect(session.nextTickAt == Self.t0 + 300)
+        #expect(session.nextTickAt == (Self.t0 + 300).monotonicMs)
         // The relay replays the recent tasks oldest first, right after the ACK.
         for (index, id) in Self.taskIds.prefix(3).enumerated() {
-            #expect(session.handle(Self.task(id, issuedAt: Self.t0 - 60_000 + Int64(index), at: Self.t0 + 1)).isEmpty)
+            #expect(session.handle(Self.task(id, issuedAt: Self.t0.wallMs - 60_000 + Int64(index), at: Self.t0 + 1)).isEmpty)
         }
         #expect(session.handle(.tick(at: Self.t0 + 299)).isEmpty)
         #expect(session.handle(.tick(at: Self.t0 + 300)) == [
@@ -136,8 +140,8 @@ import Testing
         ])
         #expect(session.nextTickAt == nil)
         // None of them runs later, and a new task runs at once.
-        #expect(session.handle(Self.task(Self.taskIds[1], issuedAt: Self.t0, at: Self.t0 + 400)).isEmpty)
-        #expect(session.handle(Self.task(Self.taskIds[3], issuedAt: Self.t0 + 500, at: Self.t0 + 500)) == [Self.run(Self.taskIds[3])])
+        #expect(session.handle(Self.task(Self.taskIds[1], issuedAt: (Self.t0).wallMs, at: Self.t0 + 400)).isEmpty)
+        #expect(session.handle(Self.task(Self.taskIds[3], issuedAt: (Self.t0 + 500).wallMs, at: Self.t0 + 500)) == [Self.run(Self.taskIds[3])])
     }
 
     @Test func aLiveTaskAfterTheWindowFirstFlushesTheReplay() {
@@ -145,10 +149,10 @@ import Testing
         _ = session.handle(.agentStarted(Self.info, at: Self.t0))
         _ = session.handle(.connected(at: Self.t0))
         _ = session.handle(Self.ack(at: Self.t0))
-        _ = session.handle(Self.task(Self.taskIds[0], issuedAt: Self.t0 - 5000, at: Self.t0 + 1))
-        _ = session.handle(Self.task(Self.taskIds[1], issuedAt: Self.t0 - 4000, at: Self.t0 + 1))
+        _ = session.handle(Self.task(Self.taskIds[0], issuedAt: Self.t0.wallMs - 5000, at: Self.t0 + 1))
+        _ = session.handle(Self.task(Self.taskIds[1], issuedAt: Self.t0.wallMs - 4000, at: Self.t0 + 1))
         // No tick came in time: the next task ends the window itself.
-        #expect(session.handle(Self.task(Self.taskIds[2], issuedAt: Self.t0 + 400, at: Self.t0 + 400)) == [
+        #expect(session.handle(Self.task(Self.taskIds[2], issuedAt: (Self.t0 + 400).wallMs, at: Self.t0 + 400)) == [
             .note(.skippedReplayedTask(taskId: Self.taskIds[0])),
             Self.run(Self.taskIds[1]),
             Self.run(Self.taskIds[2]),
@@ -250,10 +254,10 @@ import Testing
             guard case .note(.reconnecting(let delay, "connection refused"))? = session.handle(
                 .disconnected(reason: "connection refused", at: now, jitter: 0.5)).first else { break }
             delays.append(delay)
-            #expect(session.nextTickAt == now + delay)
-            #expect(session.handle(.tick(at: now + delay - 1)).isEmpty)
+            #expect(session.nextTickAt == (now + delay).monotonicMs)
+            #expect(session.handle(.tick(at: now + (delay - 1))).isEmpty)
             #expect(session.handle(.tick(at: now + delay)) == [.connect])
-            now += delay
+            now = now + delay
         }
         #expect(delays == [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000])
 
@@ -287,7 +291,7 @@ import Testing
         let frames = arena.check(effects, at: now + 1003)
         #expect(frames.map { $0["type"] } == ["AGENT_THOUGHT", "AGENT_RESPONSE"])
         #expect(frames.map { $0["seq"] } == [1, 2])
-        #expect(frames.map { $0["ts"] } == [.number(Double(now + 1003)), .number(Double(now + 1003))])
+        #expect(frames.map { $0["ts"] } == [.number(Double((now + 1003).wallMs)), .number(Double((now + 1003).wallMs))])
         #expect(frames.first?["payload"] == ["taskId": .string(Self.taskIds[0]), "step": 2, "content": "during"])
     }
 
@@ -318,7 +322,7 @@ import Testing
         #expect(session.phase == .ended)
         #expect(session.handle(.disconnected(reason: "closed", at: Self.t0 + 1, jitter: 0.5)).isEmpty)
         #expect(session.handle(.tick(at: Self.t0 + 60_000)).isEmpty)
-        #expect(session.handle(Self.task(Self.taskIds[4], issuedAt: Self.t0, at: Self.t0 + 2)).isEmpty)
+        #expect(session.handle(Self.task(Self.taskIds[4], issuedAt: (Self.t0).wallMs, at: Self.t0 + 2)).isEmpty)
         #expect(session.handle(.agentEvent(.broadcast(taskId: Self.taskIds[4], content: "late"), at: Self.t0 + 3)).isEmpty)
         #expect(session.handle(.connected(at: Self.t0 + 4)).isEmpty)
         #expect(session.nextTickAt == nil)
@@ -337,9 +341,12 @@ import Testing
     @Test func peerThoughtsFromOthersAreDeliveredAndOwnOnesIgnored() {
         var (session, _) = Self.joined()
         let thought = AgentThoughtPayload(taskId: Self.taskIds[0], step: 1, content: "costs matter")
-        #expect(session.handle(Self.frame(ServerMessages.peerThought(from: Self.peerId, thought, ts: Self.t0), at: Self.t0))
+        #expect(session.handle(Self.frame(ServerMessages.peerThought(from: Self.peerId, thought, ts: Self.t0.wallMs), at: Self.t0))
             == [.deliverPeerThought(peerId: Self.peerId, taskId: Self.taskIds[0], thought: "costs matter")])
-        #expect(session.handle(Self.frame(ServerMessages.peerThought(from: Self.agentId, thought, ts: Self.t0), at: Self.t0)).isEmpty)
+        // The arena never sends an agent its own thought as a peer's: told once, never delivered.
+        #expect(session.handle(Self.frame(ServerMessages.peerThought(from: Self.agentId, thought, ts: Self.t0.wallMs), at: Self.t0))
+            == [.note(.ignoredFrame("ignored a PEER_THOUGHT from this agent itself (frames like it are not shown again)"))])
+        #expect(session.handle(Self.frame(ServerMessages.peerThought(from: Self.agentId, thought, ts: Self.t0.wallMs), at: Self.t0)).isEmpty)
     }
 }
 
@@ -352,7 +359,7 @@ struct ArenaRules {
 
     /// The frames among `effects`, checked; each is returned as the arena parsed it.
     @discardableResult
-    mutating func check(_ effects: [ParticipantSession.Effect], at now: Int64,
+    mutating func check(_ effects: [ParticipantSession.Effect], at now: Moment,
                         sourceLocation: SourceLocation = #_sourceLocation) -> [JSONObject] {
         var frames: [JSONObject] = []
         for case .send(let value) in effects {
@@ -363,7 +370,7 @@ struct ArenaRules {
                 continue
             }
             frames.append(message)
-            switch ProtocolValidation.validateEnvelope(message, lastSeq: lastSeq, now: Double(now)) {
+            switch ProtocolValidation.validateEnvelope(message, lastSeq: lastSeq, now: Double((now).wallMs)) {
             case .failure(let failure):
                 Issue.record("the arena refuses the envelope: \(failure.reason)", sourceLocation: sourceLocation)
             case .success(let envelope):
@@ -375,5 +382,32 @@ struct ArenaRules {
             }
         }
         return frames
+    }
+}
+
+extension ParticipantSession.Input {
+    /// An arena message written as JSON, through the one decoder, as the shell delivers it.
+    static func frame(_ object: JSONObject, at moment: Moment) -> Self {
+        .frame(ArenaMessage(object), at: moment)
+    }
+}
+
+@Suite("A participant under a stepped wall clock")
+struct ParticipantWallClockTests {
+    @Test("stepped by ±2 hours, the backoff and the replay window keep real time; ts follows the wall",
+          arguments: [7_200_000, -7_200_000] as [Int64])
+    func backoffKeepsRealTime(step: Int64) {
+        let start = ParticipantSessionTests.t0
+        var session = ParticipantSession(agentId: ParticipantSessionTests.agentId)
+        _ = session.handle(.agentStarted(ParticipantSessionTests.info, at: start))
+        _ = session.handle(.connected(at: start))
+        _ = session.handle(ParticipantSessionTests.ack(at: start))
+        let stepped = (start + 100).steppingWallClock(by: step)
+        #expect(session.handle(.tick(at: stepped)).isEmpty, "the 300 ms replay window is not over after 100 ms")
+        #expect(session.handle(.disconnected(reason: "EOF", at: stepped, jitter: 0.5)) == [.note(.reconnecting(inMs: 1000, reason: "EOF"))])
+        #expect(session.handle(.tick(at: stepped + 999)).isEmpty)
+        #expect(session.handle(.tick(at: stepped + 1000)) == [.connect])
+        guard case .send(let connect)? = session.handle(.connected(at: stepped + 1001)).first else { Issue.record("no AGENT_CONNECT"); return }
+        #expect(connect["ts"] == .number(Double(start.wallMs + 1101 + step)))
     }
 }

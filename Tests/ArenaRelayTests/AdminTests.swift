@@ -141,7 +141,7 @@ struct AdminTests {
         let ada = arena.connectAgent("Ada")
         let admin = arena.spectate(adminSecret: Self.secret).connection
         let watcher = arena.spectate().connection
-        for number in 1...3 { _ = arena.relay.issueTask(description: .string("Task \(number)"), at: arena.now) }
+        for number in 1...3 { _ = arena.relay.issueTask(description: .string("Task \(number)"), at: arena.moment) }
 
         let effects = arena.receive(["type": "ADMIN_CLEAR_TASKS"], from: admin)
         #expect(effects.types(to: watcher) == ["TASKS_CLEARED"])

@@ -8,8 +8,10 @@ struct ArenaHarness {
     static let seed: UInt64 = 2024
 
     var relay: Relay
-    /// The clock every event carries; only `advance` moves it.
-    private(set) var now: Int64 = start
+    /// The clocks every event carries; only `advance` and `stepWallClock` move them.
+    private(set) var moment = Moment(integerLiteral: start)
+    /// The wall clock, which stamps `ts` on what the relay builds.
+    var now: Int64 { moment.wallMs }
     private var nextConnection = 1
     private var nextAgentNumber = 1
     private var lastSeq: [ConnectionID: Int] = [:]
@@ -18,10 +20,13 @@ struct ArenaHarness {
         var config = RelayConfig()
         config.adminSecret = adminSecret.flatMap(AdminSecret.init)
         configure(&config)
-        relay = Relay(config: config, startedAt: Self.start, seed: Self.seed)
+        relay = Relay(config: config, startedAt: Moment(integerLiteral: Self.start), seed: Self.seed)
     }
 
-    mutating func advance(byMs milliseconds: Int64) { now += milliseconds }
+    mutating func advance(byMs milliseconds: Int64) { moment = moment + milliseconds }
+
+    /// Someone set the system clock (NTP, an operator): only the wall clock jumps.
+    mutating func stepWallClock(byMs milliseconds: Int64) { moment = moment.steppingWallClock(by: milliseconds) }
 
     // MARK: Events
 
@@ -29,26 +34,26 @@ struct ArenaHarness {
     mutating func open(adminSecret: String? = nil) -> ConnectionID {
         let connection = ConnectionID(nextConnection)
         nextConnection += 1
-        let effects = relay.handle(.opened(connection, adminSecret: adminSecret, at: now))
+        let effects = relay.handle(.opened(connection, adminSecret: adminSecret, at: moment))
         #expect(effects.isEmpty)
         return connection
     }
 
     mutating func receive(_ text: String, from connection: ConnectionID) -> [RelayEffect] {
-        relay.handle(.received(Array(text.utf8), from: connection, at: now))
+        relay.handle(.received(Array(text.utf8), from: connection, at: moment))
     }
 
     mutating func receive(_ message: JSONValue, from connection: ConnectionID) -> [RelayEffect] {
-        relay.handle(.received(JSONCodec.encode(message), from: connection, at: now))
+        relay.handle(.received(JSONCodec.encode(message), from: connection, at: moment))
     }
 
     mutating func close(_ connection: ConnectionID) -> [RelayEffect] {
-        relay.handle(.closed(connection, at: now))
+        relay.handle(.closed(connection, at: moment))
     }
 
-    mutating func tick() -> [RelayEffect] { relay.handle(.tick(at: now)) }
+    mutating func tick() -> [RelayEffect] { relay.handle(.tick(at: moment)) }
 
-    mutating func shutdown() -> [RelayEffect] { relay.handle(.shutdown(at: now)) }
+    mutating func shutdown() -> [RelayEffect] { relay.handle(.shutdown(at: moment)) }
 
     mutating func http(_ method: String, _ path: String, secret: String? = nil, body: String = "") -> (status: Int, body: JSONValue?, effects: [RelayEffect]) {
         http(method, path, secret: secret, bytes: Array(body.utf8))
@@ -56,7 +61,7 @@ struct ArenaHarness {
 
     mutating func http(_ method: String, _ path: String, secret: String? = nil, bytes: [UInt8]) -> (status: Int, body: JSONValue?, effects: [RelayEffect]) {
         let request = HTTPRequest(method: method, path: path, adminSecret: secret, body: bytes)
-        let (response, effects) = HTTPAPI.respond(to: request, relay: &relay, at: now)
+        let (response, effects) = HTTPAPI.respond(to: request, relay: &relay, at: moment)
         return (response.status, try? JSONCodec.decodeObject(response.body), effects)
     }
 

@@ -147,7 +147,7 @@ struct HTTPAPITests {
         var arena = ArenaHarness(adminSecret: Self.secret)
         let ada = arena.connectAgent("Ada")
         let bob = arena.connectAgent("Bob")
-        _ = arena.relay.issueTask(description: "One", at: arena.now)
+        _ = arena.relay.issueTask(description: "One", at: arena.moment)
 
         #expect(arena.http("POST", "/kick", secret: Self.secret, body: "{}").body == ["error": "agentId is required"])
         let ghost = arena.http("POST", "/kick", secret: Self.secret, body: #"{"agentId":"nobody"}"#)

@@ -127,6 +127,6 @@ struct KeepaliveTests {
         #expect(arena.close(ada.connection).withoutLogs.isEmpty)
         #expect(arena.close(bob.connection).withoutLogs.isEmpty)
         // A task issued while the sockets are going away reaches nobody.
-        #expect(arena.relay.issueTask(description: "too late", at: arena.now).effects.withoutLogs.isEmpty)
+        #expect(arena.relay.issueTask(description: "too late", at: arena.moment).effects.withoutLogs.isEmpty)
     }
 }

@@ -36,7 +36,7 @@ struct RecoveryTests {
         var arena = ArenaHarness()
         let ada = arena.connectAgent("Ada")
         arena.advance(byMs: ProtocolLimits.idleTimeoutMs - 1)
-        #expect(arena.relay.handle(.readingResumed(at: arena.now)).isEmpty)
+        #expect(arena.relay.handle(.readingResumed(at: arena.moment)).isEmpty)
         arena.advance(byMs: ProtocolLimits.idleTimeoutMs - 1)
         #expect(arena.tick().closes.isEmpty)
         arena.advance(byMs: 1)
@@ -62,7 +62,7 @@ struct RecoveryTests {
     func kickReasonCapped() {
         var arena = ArenaHarness(adminSecret: "s3cret")
         let ada = arena.connectAgent("Ada")
-        let outcome = arena.relay.kick(agentId: ada.id, reason: String(repeating: "é", count: 200), at: arena.now)
+        let outcome = arena.relay.kick(agentId: ada.id, reason: String(repeating: "é", count: 200), at: arena.moment)
         let reason = outcome.effects.closes.first?.reason ?? ""
         #expect(reason.utf8.count <= 123)
         #expect(reason == "Kicked by admin: " + String(repeating: "é", count: 50))

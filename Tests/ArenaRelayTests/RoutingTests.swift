@@ -85,7 +85,7 @@ struct TaskReplayTests {
         var broadcasts: [[UInt8]] = []
         for number in 1...7 {
             arena.advance(byMs: 1000)
-            let outcome = arena.relay.issueTask(description: .string("Task \(number)"), at: arena.now)
+            let outcome = arena.relay.issueTask(description: .string("Task \(number)"), at: arena.moment)
             #expect(outcome.succeeded)
             broadcasts += outcome.effects.bytes(to: early.connection)
         }
@@ -102,7 +102,7 @@ struct TaskReplayTests {
     @Test("Fewer than five tasks are all replayed")
     func fewTasks() {
         var arena = ArenaHarness()
-        _ = arena.relay.issueTask(description: "Only one", at: arena.now)
+        _ = arena.relay.issueTask(description: "Only one", at: arena.moment)
         let (late, effects) = arena.connect("Late")
         #expect(effects.types(to: late.connection) == ["ARENA_ACK", "GLOBAL_TASK"])
     }
@@ -113,7 +113,7 @@ struct TaskReplayTests {
         let ada = arena.connectAgent("Ada")
         let bob = arena.connectAgent("Bob")
         let watcher = arena.spectate().connection
-        let outcome = arena.relay.issueTask(description: "Write a haiku", at: arena.now)
+        let outcome = arena.relay.issueTask(description: "Write a haiku", at: arena.moment)
 
         #expect(outcome.result == ["ok": true, "taskId": .string(ArenaHarness.expectedTaskId(1))])
         for connection in [ada.connection, bob.connection, watcher] {
@@ -124,7 +124,7 @@ struct TaskReplayTests {
         #expect(task.payload == [
             "taskId": .string(ArenaHarness.expectedTaskId(1)), "description": "Write a haiku", "issuedAt": .number(Double(arena.now)),
         ])
-        #expect(arena.relay.issueTask(description: "Second", at: arena.now).result["taskId"] == .string(ArenaHarness.expectedTaskId(2)))
+        #expect(arena.relay.issueTask(description: "Second", at: arena.moment).result["taskId"] == .string(ArenaHarness.expectedTaskId(2)))
     }
 }
 

@@ -9,7 +9,7 @@ struct SpectatorTests {
         var arena = ArenaHarness()
         let ada = arena.connectAgent("Ada")
         let bob = arena.connectAgent("Bob")
-        _ = arena.relay.issueTask(description: "Count to three", at: arena.now)
+        _ = arena.relay.issueTask(description: "Count to three", at: arena.moment)
         let thought = arena.frame("AGENT_THOUGHT", payload: ["taskId": .string(sampleTaskId), "step": 1, "content": "one"],
                                   on: ada.connection, agentId: ada.id)
         _ = arena.receive(thought, from: ada.connection)

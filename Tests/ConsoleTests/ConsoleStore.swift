@@ -6,7 +6,7 @@ import Testing
 struct ConsoleStore {
     private(set) var state: State
 
-    init(admin: Bool = false, now: Int64 = 1_700_000_000_000) {
+    init(admin: Bool = false, now: Moment = now) {
         state = State(options: .init(arenaURL: "ws://127.0.0.1:8080", isAdmin: admin,
                                      observerAgentId: "0b9d5f8e-1c2d-4e3f-8a9b-0c1d2e3f4a5b"), now: now)
     }
@@ -34,13 +34,15 @@ struct ConsoleStore {
     }
 }
 
-let now: Int64 = 1_700_000_000_000
+/// The wall and monotonic clocks both read this at the start of every test.
+let now: Moment = 1_700_000_000_000
+let nowMs: Int64 = now.wallMs
 let taskId = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d"
 
 func entry(_ name: String, slot: Int, id: String? = nil) -> JSONValue {
     [
         "agentId": .string(id ?? agentId(slot)), "slot": .number(Double(slot)), "name": .string(name),
-        "color": "#e8a838", "persona": "pragmatist", "version": "1.0.0", "connectedAt": .number(Double(now)),
+        "color": "#e8a838", "persona": "pragmatist", "version": "1.0.0", "connectedAt": .number(Double(nowMs)),
     ]
 }
 
@@ -48,7 +50,7 @@ func agentId(_ slot: Int) -> String { "a9e00000-0000-4000-8000-\(twelveDigits(sl
 
 func thought(_ content: String, from slot: Int, seq: Int, step: Int = 1) -> JSONObject {
     ["type": "AGENT_THOUGHT", "agentId": .string(agentId(slot)), "slot": 0, "seq": .number(Double(seq)),
-     "ts": .number(Double(now + Int64(seq))), "payload": ["taskId": .string(taskId), "step": .number(Double(step)), "content": .string(content)]]
+     "ts": .number(Double(nowMs + Int64(seq))), "payload": ["taskId": .string(taskId), "step": .number(Double(step)), "content": .string(content)]]
 }
 
 func snapshot(agents: [JSONValue], tasks: [JSONValue] = [], history: [JSONObject] = [], admin: Bool = false) -> JSONObject {
@@ -59,4 +61,11 @@ func snapshot(agents: [JSONValue], tasks: [JSONValue] = [], history: [JSONObject
 func twelveDigits(_ value: Int) -> String {
     let digits = String(value)
     return String(repeating: "0", count: max(0, 12 - digits.count)) + digits
+}
+
+extension Action {
+    /// An arena message written as JSON, through the one decoder, as the shell delivers it.
+    static func arena(_ object: JSONObject, at moment: Moment) -> Action {
+        .arena(ArenaMessage(object), at: moment)
+    }
 }

@@ -21,7 +21,8 @@ struct LocalAgentTests {
         #expect(store.state.roster[0].activity == "starting")
         #expect(store.state.localAgentIds == [Self.local])
         store.prepare(.arena(["type": "AGENT_JOIN", "agentId": .string(Self.local),
-                              "payload": ["agentId": .string(Self.local), "slot": 3, "name": "ada", "persona": "pragmatist"]], at: now))
+                              "payload": ["agentId": .string(Self.local), "slot": 3, "name": "ada", "color": "#e06c75", "persona": "pragmatist",
+                                          "version": "0.1.0", "connectedAt": .number(Double(nowMs))]], at: now))
         #expect(store.state.roster[0].isOnline)
         #expect(store.state.roster[0].slot == 3)
     }

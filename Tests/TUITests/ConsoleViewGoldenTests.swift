@@ -8,7 +8,7 @@ import Testing
 /// Re-record after an intended change with `MOWAI_RECORD_GOLDEN=1 swift test --filter ConsoleViewGoldenTests`.
 @Suite("Golden screens")
 struct ConsoleViewGoldenTests {
-    static let now: Int64 = 1_700_000_000_000  // 22:13:20 UTC
+    static let now: Moment = 1_700_000_000_000  // 22:13:20 UTC
     static let taskId = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d"
     static let view = ConsoleView(theme: .dark, colorDepth: .ansi256)
 
@@ -26,11 +26,11 @@ struct ConsoleViewGoldenTests {
         let colors = ["#e8a838", "#5fafff", "#d75f87", "#87d787", "#af87ff"]
         let agents: [JSONValue] = names.enumerated().map { slot, name in
             ["agentId": .string(agentId(slot)), "slot": .number(Double(slot)), "name": .string(name),
-             "color": .string(colors[slot % 5]), "persona": .string(personas[slot % 5]), "version": "1.0", "connectedAt": .number(Double(now))]
+             "color": .string(colors[slot % 5]), "persona": .string(personas[slot % 5]), "version": "1.0", "connectedAt": .number(Double(now.wallMs))]
         }
         _ = reduce(&state, .arena(["type": "ARENA_SNAPSHOT", "payload": [
             "agents": .array(agents),
-            "tasks": [["taskId": .string(taskId), "description": "How should a city of a million people prepare for a week-long heat wave? Name three actions.", "issuedAt": .number(Double(now))]],
+            "tasks": [["taskId": .string(taskId), "description": "How should a city of a million people prepare for a week-long heat wave? Name three actions.", "issuedAt": .number(Double(now.wallMs))]],
             "history": [], "admin": true,
         ]], at: now))
         let thoughts = [
@@ -42,13 +42,13 @@ struct ConsoleViewGoldenTests {
         for (index, (slot, text)) in thoughts.enumerated() where slot < names.count {
             _ = reduce(&state, .arena([
                 "type": "AGENT_THOUGHT", "agentId": .string(agentId(slot)), "seq": .number(Double(index + 1)),
-                "ts": .number(Double(now + Int64(index + 1) * 7000)),
+                "ts": .number(Double(now.wallMs + Int64(index + 1) * 7000)),
                 "payload": ["taskId": .string(taskId), "step": .number(Double(index + 1)), "content": .string(text)],
             ], at: now))
         }
         if names.count > 4 {
             _ = reduce(&state, .arena([
-                "type": "AGENT_RESPONSE", "agentId": .string(agentId(4)), "seq": 9, "ts": .number(Double(now + 40_000)),
+                "type": "AGENT_RESPONSE", "agentId": .string(agentId(4)), "seq": 9, "ts": .number(Double(now.wallMs + 40_000)),
                 "payload": ["taskId": .string(taskId), "content": "1) Open cooling centres. 2) Stagger industrial power use. 3) Phone tree for the elderly.", "durationMs": 38_000],
             ], at: now))
         }
@@ -120,7 +120,7 @@ struct ConsoleViewGoldenTests {
     func hostileText() {
         var state = Self.workshop(columns: 80, rows: 24, agents: ["evil\u{1B}[2J\u{1B}]0;pwned\u{07}", "ok"])
         _ = reduce(&state, .arena([
-            "type": "AGENT_THOUGHT", "agentId": .string(Self.agentId(0)), "seq": 99, "ts": .number(Double(Self.now)),
+            "type": "AGENT_THOUGHT", "agentId": .string(Self.agentId(0)), "seq": 99, "ts": .number(Double(Self.now.wallMs)),
             "payload": ["taskId": .string(Self.taskId), "step": 1, "content": "\u{1B}[31mred\u{9B}1m\u{202E}reversed\r\n"],
         ], at: Self.now))
         let frame = Self.view.render(state)
@@ -179,5 +179,12 @@ struct InputLineTests {
         #expect(input.hasPrefix("› "))
         #expect(input.hasSuffix("END"))
         #expect(input.displayWidth <= 80)
+    }
+}
+
+extension Action {
+    /// An arena message written as JSON, through the one decoder, as the shell delivers it.
+    static func arena(_ object: JSONObject, at moment: Moment) -> Action {
+        .arena(ArenaMessage(object), at: moment)
     }
 }
