@@ -293,3 +293,20 @@ extension FieldReader {
         }
     }
 }
+
+/// The JSON body of an arena's reply to an admin request (`POST /task`, `/kick`, `/clear-tasks`), as
+/// much of it as the console shows: each field bounded, a field that is wrong counts as absent (the
+/// status code already says whether it worked).
+public struct AdminReply: Sendable, Equatable {
+    public var taskId: String?
+    public var cleared: Int?
+    public var error: String?
+
+    public init(body bytes: [UInt8]) {
+        guard case .object(let object)? = try? JSONCodec.decodeObject(bytes) else { return }
+        let reader = FieldReader(object, type: "admin reply")
+        taskId = try? reader.uuid("taskId")
+        cleared = try? reader.integer("cleared", in: 0...Int64(ProtocolLimits.maxSnapshotTasks))
+        error = try? reader.string("error", max: ProtocolLimits.maxReasonLength)
+    }
+}

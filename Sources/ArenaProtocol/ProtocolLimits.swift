@@ -32,8 +32,9 @@ public enum ProtocolLimits {
     public static let maxTimestampMs: Int64 = 8_640_000_000_000_000
     /// About 31 years.
     public static let maxDurationMs: Double = 1e12
-    /// Error and leave reasons; the arenas' own are under 200.
-    public static let maxReasonLength = 1024
+    /// Error and leave reasons. The arenas' own are short, but some echo what the client sent
+    /// ("Unknown message type: …"), which a frame of 8192 bytes bounds.
+    public static let maxReasonLength = 8192
     public static let maxAdminActionLength = 32
     /// An unknown `type` is named in a notice, cut to this length.
     public static let maxUnknownTypeLength = 64

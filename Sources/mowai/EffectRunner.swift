@@ -80,20 +80,19 @@ final class EffectRunner: Sendable {
     }
 
     static func outcome(of result: HTTPResult) -> HTTPOutcome {
-        let body = (try? JSONCodec.decodeObject(result.body))?.objectValue ?? [:]
+        let reply = AdminReply(body: result.body)
         switch result.status {
         case 200..<300:
-            let detail = body["taskId"]?.stringValue.map { "task \($0.prefix(8))" }
-                ?? body["cleared"].map { "\(JavaScript.templateString($0)) tasks cleared" } ?? ""
+            let detail = reply.taskId.map { "task \($0.prefix(8))" } ?? reply.cleared.map { "\($0) tasks cleared" } ?? ""
             return .accepted(detail: detail)
         case 401: return .unauthorized
-        default: return .rejected(status: result.status, error: body["error"]?.stringValue ?? "HTTP \(result.status)")
+        default: return .rejected(status: result.status, error: reply.error ?? "HTTP \(result.status)")
         }
     }
 
     /// `GET /agents`. Polls can overlap (each waits up to 10 s); a reply older than one already
-    /// delivered is dropped, so the roster never steps back in time. Entries that do not decode are
-    /// skipped, not the whole list.
+    /// delivered is dropped, so the roster never steps back in time. A list that does not decode is
+    /// refused whole and told like a malformed frame (once).
     private func pollRoster() {
         let url = target.url.httpBase + "/agents"
         let (inbox, caFile, polls) = (inbox, target.certificateAuthorityFile, polls)
@@ -102,9 +101,14 @@ final class EffectRunner: Sendable {
             return state.issued
         }
         Task.detached {
-            guard let result = try? await HTTPClient.request("GET", url, certificateAuthorityFile: caFile), result.status == 200,
-                  let list = (try? JSONCodec.decodeObject(result.body))?.arrayValue else { return }
-            let entries = list.compactMap { try? JSONCodec.decode(RosterEntry.self, from: JSONCodec.encode($0)) }
+            guard let result = try? await HTTPClient.request("GET", url, certificateAuthorityFile: caFile), result.status == 200 else { return }
+            let entries: [RosterEntry]
+            switch ArenaMessage.roster(fromAgentsBody: result.body) {
+            case .success(let roster): entries = roster
+            case .failure(let problem):
+                inbox.post(.arena(.malformed(problem), at: .now()))
+                return
+            }
             let isNewest = polls.value.withLock { state -> Bool in
                 guard number > state.delivered else { return false }
                 state.delivered = number

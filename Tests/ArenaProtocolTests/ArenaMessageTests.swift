@@ -140,7 +140,7 @@ struct ArenaMessageTests {
             == "GLOBAL_TASK: payload.description is 514 characters long (at most 512)")
         #expect(ArenaMessage(["type": "GLOBAL_TASK", "payload": ["taskId": .string(taskId), "description": .string(text("😀", units: 512)), "issuedAt": 1]])
             == .task(GlobalTaskPayload(taskId: taskId, description: text("😀", units: 512), issuedAt: 1)))
-        #expect(problem(["type": "ARENA_ERROR", "payload": ["reason": .string(long)]]) == "ARENA_ERROR: payload.reason is 8192 characters long (at most 1024)")
+        #expect(problem(["type": "ARENA_ERROR", "payload": ["reason": .string(long + "x")]]) == "ARENA_ERROR: payload.reason is 8193 characters long (at most 8192)")
         #expect(problem(["type": "AGENT_JOIN", "agentId": .string(agentId), "payload": rosterJSON { $0["name"] = .string(long) }])
             == "AGENT_JOIN: payload.name is 8192 characters long (at most 64)")
         #expect(problem(["type": "PEER_THOUGHT", "payload": ["sourceAgentId": .string(long), "taskId": .string(taskId), "step": 1, "content": "c"]])
