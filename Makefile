@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: setup build release run test bench agents clean
+.PHONY: setup build release run test bench agents fuzz clean
 
 setup:
 	@scripts/setup.sh
@@ -35,5 +35,10 @@ agents:
 	scripts/build-agents.sh
 	scripts/embed-assets.py
 
+# libFuzzer with AddressSanitizer on every parser of outside input (see docs/FUZZING.md):
+# FUZZ_SECONDS per target (default 600), FUZZ_TARGETS to choose (arena-relay arena-console gguf skill-md wasm).
+fuzz: setup
+	scripts/fuzz.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -6,6 +6,8 @@ let package = Package(
     name: "mowai",
     products: [
         .executable(name: "mowai", targets: ["mowai"]),
+        // For the libFuzzer drivers in Tests/Fuzz (their own package: they need sanitizer flags).
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,6 +55,9 @@ let package = Package(
         // A local agent in an arena: the socket around the pure ParticipantSession.
         .target(name: "AgentParticipants", dependencies: ["Agents", "WebSocketClient", "ArenaProtocol", "Inference"]),
 
+        // Every parser of outside input behind one entry point each: fuzzed by `make fuzz`, replayed by the tests.
+        .target(name: "FuzzTargets", dependencies: ["ArenaProtocol", "ArenaRelay", "Console", "TUI", "Inference", "Personas", "Agents"]),
+
         .executableTarget(
             name: "mowai",
             dependencies: [
@@ -74,6 +79,8 @@ let package = Package(
             name: "AgentsTests",
             dependencies: ["Agents", "Inference", "ArenaProtocol", .product(name: "WAT", package: "WasmKit")]
         ),
+        // Every committed fuzz corpus file and every input that once crashed, replayed in seconds.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "CCurl", "CWebsockets"]),
         // Slow suites: the real `mowai` binary on 127.0.0.1.
         .target(name: "EndToEndSupport", path: "Tests/EndToEndSupport"),

@@ -48,3 +48,14 @@ public final class AgentBinary: @unchecked Sendable {
         return try AgentBinary(bytes: bytes, origin: "the default agent")
     }
 }
+
+extension AgentBinary {
+    /// Instantiates the module in a throwaway store with no model and no arena, checks that it exports
+    /// the agent world, and runs its start-up (`_initialize`, `on-init`, `get-info`) under `limits`.
+    /// What `LocalAgent` does first, without a thread: for the fuzzer and for checks at load time.
+    public func checkWorld(limits: SandboxLimits, config: AgentConfig) throws -> AgentInfo {
+        let instance = try AgentInstance(binary: self, host: AgentInstance.Host(
+            config: config, llm: nil, limits: limits, seed: 0, emit: { _ in }, isCancelled: { false }))
+        return try instance.start()
+    }
+}

@@ -23,6 +23,19 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 
+    /// A copy of `contents` in anonymous memory, as if it had been read from a file named `path`: for
+    /// tests and the fuzzer, which hand the parser bytes rather than files.
+    public init(copying contents: [UInt8], path: String) throws(GGUFError) {
+        self.path = path
+        guard !contents.isEmpty else { throw .notGGUF(file: path) }
+        guard let address = mmap(nil, contents.count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              address != MAP_FAILED else {
+            throw .cannotOpen(file: path, reason: String(cString: strerror(errno)))
+        }
+        contents.withUnsafeBytes { address.copyMemory(from: $0.baseAddress!, byteCount: contents.count) }
+        bytes = UnsafeRawBufferPointer(start: address, count: contents.count)
+    }
+
     deinit {
         if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }
@@ -34,7 +47,11 @@ public struct GGUFModelFile: Sendable {
     public let gguf: GGUFFile
 
     public init(path: String) throws(GGUFError) {
-        mapping = try MappedFile(path: path)
-        gguf = try GGUFFile(parsing: mapping.bytes, file: path)
+        try self.init(mapping: try MappedFile(path: path))
+    }
+
+    public init(mapping: MappedFile) throws(GGUFError) {
+        self.mapping = mapping
+        gguf = try GGUFFile(parsing: mapping.bytes, file: mapping.path)
     }
 }
