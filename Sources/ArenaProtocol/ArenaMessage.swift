@@ -141,8 +141,9 @@ public struct AdminResult: Sendable, Equatable {
     }
 }
 
-/// Why a frame was not understood. `kind` groups frames that fail the same way ("ARENA_ACK
-/// payload.slot"), so a flood of them is reported once; `description` says what was wrong.
+/// Why a frame was not understood. `kind` groups the frames a user need hear of only once: by message
+/// type, or for frames that are no message at all, by what is wrong with them (numbers left out), so
+/// there are only ever a few dozen kinds, whatever an arena sends. `description` says what was wrong.
 public struct MalformedFrame: Error, Sendable, Equatable, CustomStringConvertible {
     /// The message type it claimed, when it claimed a known one.
     public var type: String?
@@ -156,7 +157,10 @@ public struct MalformedFrame: Error, Sendable, Equatable, CustomStringConvertibl
         self.problem = problem
     }
 
-    public var kind: String { "\(type ?? "frame") \(field)" }
+    public var kind: String {
+        if let type { return type }
+        return "\(field) \(problem.filter { !$0.isNumber })"
+    }
 
     public var description: String {
         let subject = field == "frame" ? "" : "\(field) "

@@ -1,12 +1,10 @@
 /// The frames a client ignored because they were malformed or of an unknown type. Each kind of problem
-/// is told to the user once, and a flood is summed up now and then rather than told frame by frame.
+/// (`MalformedFrame.kind`: per message type; unknown types together) is told to the user once, and a
+/// flood is summed up now and then rather than told frame by frame. Kinds are few by construction, so
+/// a hostile arena cannot fill the screen by varying its mistakes.
 public struct RejectedFrames: Sendable, Equatable {
     public private(set) var count = 0
     private var toldKinds: Set<String> = []
-
-    /// After this many kinds, new ones are counted only: a hostile arena cannot fill the screen by
-    /// varying its mistakes.
-    static let kindLimit = 32
 
     public init() {}
 
@@ -20,13 +18,13 @@ public struct RejectedFrames: Sendable, Equatable {
             kind = frame.kind
             sentence = "ignored a malformed frame from the arena: \(frame)"
         case .unknown(let type):
-            kind = "unknown \(type)"
+            kind = "unknown type"
             sentence = "ignored a message of a type this version does not know: \(type)"
         default:
             return nil
         }
         count += 1
-        if toldKinds.count < Self.kindLimit && toldKinds.insert(kind).inserted {
+        if toldKinds.insert(kind).inserted {
             return sentence + " (frames like it are not shown again)"
         }
         if Self.isMilestone(count) {

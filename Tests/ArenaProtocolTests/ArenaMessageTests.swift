@@ -228,13 +228,14 @@ struct ArenaMessageTests {
     func rejectedOnce() {
         var rejected = RejectedFrames()
         let badSlot = ArenaMessage(["type": "ARENA_ACK", "payload": ["slot": 1e300]])
-        let otherBadSlot = ArenaMessage(["type": "ARENA_ACK", "payload": ["slot": -5]])
+        let otherBadField = ArenaMessage(["type": "ARENA_ACK", "payload": ["slot": 1, "connectedPeers": -5]])
         #expect(rejected.record(badSlot)?.hasPrefix("ignored a malformed frame from the arena: ARENA_ACK: payload.slot") == true)
-        #expect(rejected.record(otherBadSlot) == nil, "the same field fails again: not told twice")
+        #expect(rejected.record(otherBadField) == nil, "another ARENA_ACK gone wrong: not told twice")
         #expect(rejected.record(.unknown(type: "FOO")) == "ignored a message of a type this version does not know: FOO (frames like it are not shown again)")
+        #expect(rejected.record(.unknown(type: "BAR")) == nil)
         #expect(rejected.record(.ping) == nil)
         var told: [String] = []
-        for _ in 0..<9997 { if let sentence = rejected.record(badSlot) { told.append(sentence) } }
+        for _ in 0..<9996 { if let sentence = rejected.record(badSlot) { told.append(sentence) } }
         #expect(told == ["10 frames from the arena ignored so far (malformed or of unknown types)",
                          "100 frames from the arena ignored so far (malformed or of unknown types)",
                          "1000 frames from the arena ignored so far (malformed or of unknown types)",
@@ -242,12 +243,21 @@ struct ArenaMessageTests {
         #expect(rejected.count == 10_000)
     }
 
-    @Test("a hostile arena varying its mistakes cannot fill the screen: past 32 kinds only milestones are told")
-    func kindsAreBounded() {
+    @Test("a hostile arena varying its mistakes cannot fill the screen: kinds are per message type")
+    func kindsAreFew() {
         var rejected = RejectedFrames()
-        let told = (0..<1000).compactMap { rejected.record(.unknown(type: "T\($0)")) }
-        // Counts 1–32 are new kinds, told as such; of the milestones, 100 and 1000 remain.
-        #expect(told.count == 32 + 2)
+        var told = (0..<1000).compactMap { rejected.record(.unknown(type: "T\($0)")) }
+        for type in MessageType.allCases {
+            for field in ["payload", "payload.slot", "seq", "ts", "agentId"] {
+                let sentence = rejected.record(.malformed(MalformedFrame(type: type.rawValue, field: field, problem: "is wrong")))
+                if let sentence { told.append(sentence) }
+            }
+        }
+        for size in 0..<100 {
+            if let sentence = rejected.record(ArenaMessage(frame: Array(repeating: UInt8(ascii: "x"), count: size))) { told.append(sentence) }
+        }
+        // One unknown type, one per message type, one for frames that are not JSON; and the milestones.
+        #expect(told.filter { !$0.contains("so far") }.count == 1 + MessageType.allCases.count + 1, "\(told)")
     }
 
     // MARK: Helpers

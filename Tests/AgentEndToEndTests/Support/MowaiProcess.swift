@@ -31,6 +31,11 @@ final class MowaiProcess: @unchecked Sendable {
 
     var stdout: String { String(decoding: standardOutput.data.withLock { $0 }, as: UTF8.self) }
     var stderr: String { String(decoding: standardError.data.withLock { $0 }, as: UTF8.self) }
+    /// Everything written so far, byte for byte (stdout, then stderr).
+    var rawOutput: Data { standardOutput.data.withLock { $0 } + standardError.data.withLock { $0 } }
+    var isRunning: Bool { process.isRunning }
+    /// Whether it ended by a signal (a crash: SIGILL, SIGSEGV, SIGABRT) rather than by exiting.
+    var wasKilledBySignal: Bool { !process.isRunning && process.terminationReason == .uncaughtSignal }
 
     func interrupt() { process.interrupt() }
 
