@@ -87,3 +87,25 @@ struct RobustnessTests {
         #expect(try await HTTPClient.get(arena.httpURL + "/health").status == 200)
     }
 }
+
+/// What clients say reaches the lead's terminal through the arena's log: as text, one line each.
+@Suite("The arena's log and hostile clients")
+struct HostileLogTests {
+    @Test("names, personas, reasons and paths with escapes and line breaks are logged inert, on one line each")
+    func logsAreSanitized() async throws {
+        let arena = try ArenaProcess(arguments: ["--log-level", "debug"])
+        defer { arena.terminate() }
+        let evil = "\u{1B}]0;pwned\u{07}\u{1B}[2J\u{202E}x\u{9B}1m\nFORGED LINE"
+        let (agent, _) = try await TestClient.agent(arena, name: String(evil.prefix(40)), persona: "\u{1B}[5m\r\nFORGED PERSONA")
+        agent.sendRaw("not json \u{1B}[31m\nFORGED JSON")
+        agent.send(type: "NO_SUCH_\u{1B}]0;x\u{07}\nFORGED TYPE", payload: [:])
+        _ = try await HTTPClient.request("GET", "http://127.0.0.1:\(arena.port)/%1B%5D0%3Bpwned%07%0AFORGED%20PATH")
+        agent.close()
+        let log = { arena.log.data.withLock { $0 } }
+        #expect(try await eventually { String(decoding: log(), as: UTF8.self).contains("disconnected") })
+        let text = String(decoding: log(), as: UTF8.self)
+        #expect(rawControls(in: log()).isEmpty, "raw controls in the log: \(rawControls(in: log()))")
+        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("FORGED") }, "a client forged a log line:\n\(text)")
+        #expect(text.contains("␛]0;pwned␇"), "\(text)")
+    }
+}
