@@ -34,6 +34,8 @@ let package = Package(
         // The built-in personas and the default agent, embedded by scripts/embed-assets.py (`make agents`).
         .target(name: "CAgentAssets"),
         .target(name: "Personas", dependencies: ["CAgentAssets"]),
+        // Mobs: definitions, validation, the mob as a state machine, flows, events (pure).
+        .target(name: "Mob", dependencies: ["ArenaProtocol"]),
 
         // The imperative shells.
         .target(name: "ArenaServer", dependencies: ["ArenaRelay", "ArenaProtocol", "SafeText", "CWebsockets"]),
@@ -75,6 +77,7 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "CInferenceKernels", "ArenaProtocol", "EndToEndSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Console", "ArenaProtocol"], exclude: ["__golden__"]),
         .testTarget(name: "PersonasTests", dependencies: ["Personas"]),
+        .testTarget(name: "MobTests", dependencies: ["Mob", "ArenaProtocol"]),
         .testTarget(
             name: "AgentsTests",
             dependencies: ["Agents", "Inference", "ArenaProtocol", .product(name: "WAT", package: "WasmKit")]
