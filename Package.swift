@@ -54,6 +54,9 @@ let package = Package(
             ]
         ),
 
+        // Mobs at run time: members' agents, push subscriptions, members in arenas.
+        .target(name: "MobRuntime", dependencies: ["Mob", "Agents", "Inference", "ArenaProtocol", "WebSocketClient"]),
+
         // A local agent in an arena: the socket around the pure ParticipantSession.
         .target(name: "AgentParticipants", dependencies: ["Agents", "WebSocketClient", "ArenaProtocol", "Inference"]),
 
@@ -64,7 +67,7 @@ let package = Package(
             name: "mowai",
             dependencies: [
                 "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay", "Inference",
-                "Agents", "AgentParticipants", "Personas", "SafeText",
+                "Agents", "AgentParticipants", "Personas", "SafeText", "Mob", "MobRuntime", "CAgentAssets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +81,7 @@ let package = Package(
         .testTarget(name: "TUITests", dependencies: ["TUI", "Console", "ArenaProtocol"], exclude: ["__golden__"]),
         .testTarget(name: "PersonasTests", dependencies: ["Personas"]),
         .testTarget(name: "MobTests", dependencies: ["Mob", "ArenaProtocol"]),
+        .testTarget(name: "MobRuntimeTests", dependencies: ["MobRuntime", "Mob", "Agents", "ArenaProtocol"]),
         .testTarget(
             name: "AgentsTests",
             dependencies: ["Agents", "Inference", "ArenaProtocol", .product(name: "WAT", package: "WasmKit")]

@@ -1,3 +1,5 @@
+import Inference
+
 /// What a local agent does, as its console and its arena connection hear it. Emitted on the agent's
 /// own thread, in order.
 public enum AgentEvent: Sendable, Equatable {
@@ -10,7 +12,7 @@ public enum AgentEvent: Sendable, Equatable {
     case thinking(taskId: String?)
     /// A piece of the model's answer, as it streams.
     case llmText(String)
-    case llmFinished(generatedTokens: Int, durationMs: Int64)
+    case llmFinished(LLMCallSummary)
     /// The model failed or timed out; the agent got an empty answer.
     case llmFailed(String)
     /// `broadcast`: a thought for `taskId` (nil outside of a task: shown in the console only).
@@ -26,6 +28,22 @@ public enum AgentEvent: Sendable, Equatable {
     case failed(String)
     /// The agent was stopped (removed, or mowai quits).
     case stopped
+}
+
+/// One finished `host-llm` call.
+public struct LLMCallSummary: Sendable, Equatable {
+    public var promptTokens: Int
+    public var generatedTokens: Int
+    public var durationMs: Int64
+    /// Why the model stopped (nil: a stand-in model that does not say).
+    public var finishReason: FinishReason?
+
+    public init(promptTokens: Int = 0, generatedTokens: Int, durationMs: Int64, finishReason: FinishReason? = nil) {
+        self.promptTokens = promptTokens
+        self.generatedTokens = generatedTokens
+        self.durationMs = durationMs
+        self.finishReason = finishReason
+    }
 }
 
 public enum AgentLogLevel: String, Sendable, Equatable, CaseIterable {

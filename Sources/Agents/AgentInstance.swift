@@ -17,6 +17,8 @@ final class AgentInstance {
         let seed: UInt64
         let emit: @Sendable (AgentEvent) -> Void
         let isCancelled: @Sendable () -> Bool
+        /// Whether the current run was canceled: a model call in it returns an empty answer at once.
+        var isRunAbandoned: @Sendable () -> Bool = { false }
     }
 
     private let host: Host
@@ -246,16 +248,20 @@ final class AgentInstance {
         if let immediate = llm as? any ImmediateLLM {
             let text = immediate.answer(request)
             host.emit(.llmText(text))
-            host.emit(.llmFinished(generatedTokens: 1, durationMs: Moment.monotonicNowMs() - started))
+            host.emit(.llmFinished(LLMCallSummary(generatedTokens: 1, durationMs: Moment.monotonicNowMs() - started)))
             return text
         }
         let emit = host.emit
         let outcome = BlockingCompletion.run(request, on: llm, timeoutMs: host.limits.llmTimeoutMs, deadline: deadline,
-                                             isCancelled: host.isCancelled, onText: { emit(.llmText($0)) })
+                                             isCancelled: host.isCancelled, isAbandoned: host.isRunAbandoned, onText: { emit(.llmText($0)) })
         switch outcome {
-        case .finished(let text, let tokens):
-            host.emit(.llmFinished(generatedTokens: tokens, durationMs: Moment.monotonicNowMs() - started))
+        case .finished(let text, let usage, let reason):
+            host.emit(.llmFinished(LLMCallSummary(promptTokens: usage.promptTokens, generatedTokens: usage.generatedTokens,
+                                                  durationMs: Moment.monotonicNowMs() - started, finishReason: reason)))
             return text
+        case .abandoned:
+            host.emit(.llmFailed("the run was canceled; the agent got an empty answer"))
+            return ""
         case .failed(let reason):
             host.emit(.llmFailed("the model failed: \(reason)"))
             return ""

@@ -6,16 +6,18 @@ import Inference
 /// here (host functions are synchronous). Never call it from the pool itself.
 final class BlockingCompletion: @unchecked Sendable {
     enum Outcome: Equatable {
-        case finished(text: String, generatedTokens: Int)
+        case finished(text: String, usage: GenerationUsage, reason: FinishReason)
         case failed(String)
         case timedOut(text: String)
         case pastDeadline
         case cancelled
+        /// The run this call belongs to was canceled: the agent goes on with an empty answer.
+        case abandoned
     }
 
     private let lock = NSLock()
     private var text = ""
-    private var result: Result<Int, any Error>?
+    private var result: Result<(GenerationUsage, FinishReason), any Error>?
     /// Signalled when `result` is set. Waiting on a semaphore with a `DispatchTime` runs on the monotonic
     /// clock; `NSCondition.wait(until:)` would take a `Date`, and a wall clock set back would stretch it.
     private let finished = DispatchSemaphore(value: 0)
@@ -23,21 +25,22 @@ final class BlockingCompletion: @unchecked Sendable {
     /// Runs `request` on `llm`, reporting each piece of text, until it finishes, `timeoutMs` passes,
     /// the call's `deadline` (monotonic ms) passes, or `isCancelled()` turns true.
     static func run(_ request: GenerationRequest, on llm: any LLM, timeoutMs: Int64, deadline: Int64,
-                    isCancelled: @escaping @Sendable () -> Bool, onText: @escaping @Sendable (String) -> Void) -> Outcome {
+                    isCancelled: @escaping @Sendable () -> Bool, isAbandoned: @escaping @Sendable () -> Bool = { false },
+                    onText: @escaping @Sendable (String) -> Void) -> Outcome {
         let completion = BlockingCompletion()
         let task = Task.detached {
             do {
-                var generated = 0
+                var finish = (GenerationUsage(promptTokens: 0, generatedTokens: 0), FinishReason.endOfText)
                 for try await event in llm.generate(request) {
                     switch event {
                     case .text(let piece):
                         completion.append(piece)
                         onText(piece)
-                    case .finished(_, let usage):
-                        generated = usage.generatedTokens
+                    case .finished(let reason, let usage):
+                        finish = (usage, reason)
                     }
                 }
-                completion.finish(.success(generated))
+                completion.finish(.success(finish))
             } catch {
                 completion.finish(.failure(error))
             }
@@ -47,6 +50,10 @@ final class BlockingCompletion: @unchecked Sendable {
             if isCancelled() {
                 task.cancel()
                 return .cancelled
+            }
+            if isAbandoned() {
+                task.cancel()
+                return .abandoned
             }
             let now = Moment.monotonicNowMs()
             if now >= deadline {
@@ -66,12 +73,12 @@ final class BlockingCompletion: @unchecked Sendable {
         lock.withLock { text += piece }
     }
 
-    private func finish(_ outcome: Result<Int, any Error>) {
+    private func finish(_ outcome: Result<(GenerationUsage, FinishReason), any Error>) {
         lock.withLock { result = outcome }
         finished.signal()
     }
 
-    private func snapshot() -> (text: String, result: Result<Int, any Error>?) {
+    private func snapshot() -> (text: String, result: Result<(GenerationUsage, FinishReason), any Error>?) {
         lock.withLock { (text, result) }
     }
 
@@ -82,7 +89,7 @@ final class BlockingCompletion: @unchecked Sendable {
         }
         return lock.withLock {
             switch result {
-            case .success(let generated)?: return .finished(text: text, generatedTokens: generated)
+            case .success(let (usage, reason))?: return .finished(text: text, usage: usage, reason: reason)
             case .failure(let error)?: return .failed("\(error)")
             case nil: return nil
             }

@@ -29,6 +29,9 @@ public final class LocalAgent: @unchecked Sendable {
     private var thoughts: [PeerThought] = []
     private var droppedThoughts = 0
     private var isStopping = false
+    /// The task whose run was canceled (`abandonCurrentTask`): its model calls return at once.
+    private var abandonedTaskId: String?
+    private var currentTaskId: String?
     private var hasStarted = false
     private let finished = DispatchSemaphore(value: 0)
 
@@ -94,14 +97,33 @@ public final class LocalAgent: @unchecked Sendable {
 
     private var stopRequested: Bool { condition.withLock { isStopping } }
 
+    /// Asks the agent to stop without waiting for its thread (it reports `.stopped` when it has).
+    public func requestStop() {
+        condition.withLock {
+            isStopping = true
+            condition.broadcast()
+        }
+    }
+
+    /// Cancels the task running now, if it is `taskId`: a model call in it returns an empty answer at once
+    /// and the agent finishes the call (a Wasm agent can only be left between export calls). Its answer
+    /// still comes as `.responded`; whoever canceled it drops it.
+    public func abandonCurrentTask(_ taskId: String) {
+        condition.withLock { if currentTaskId == taskId { abandonedTaskId = taskId } }
+    }
+
+    private var currentTaskIsAbandoned: Bool { condition.withLock { abandonedTaskId != nil && abandonedTaskId == currentTaskId } }
+
     // MARK: The agent's thread
 
     private func run() {
         let instance: AgentInstance
         do {
             let cancelled: @Sendable () -> Bool = { [weak self] in self?.stopRequested ?? true }
+            let abandoned: @Sendable () -> Bool = { [weak self] in self?.currentTaskIsAbandoned ?? false }
             instance = try AgentInstance(binary: binary, host: AgentInstance.Host(
-                config: config, llm: llm, limits: limits, seed: Self.seed(for: config.name), emit: emit, isCancelled: cancelled))
+                config: config, llm: llm, limits: limits, seed: Self.seed(for: config.name), emit: emit, isCancelled: cancelled,
+                isRunAbandoned: abandoned))
             emit(.started(try instance.start()))
         } catch {
             return finish(error)
@@ -111,6 +133,8 @@ public final class LocalAgent: @unchecked Sendable {
                 switch job {
                 case .task(let task, let skipped):
                     for old in skipped { emit(.taskSkipped(taskId: old.taskId)) }
+                    condition.withLock { currentTaskId = task.taskId }
+                    defer { condition.withLock { currentTaskId = nil } }
                     emit(.taskReceived(taskId: task.taskId, description: task.description))
                     // DispatchTime is monotonic: a wall clock set meanwhile does not change the duration.
                     let started = DispatchTime.now().uptimeNanoseconds

@@ -5,15 +5,27 @@ import Inference
 public struct StandInLLM: ImmediateLLM {
     public let name = "stand-in model"
     public let answer: String
+    /// Answers with the start of the prompt instead, so who told whom what can be followed (mobs).
+    public let echoesPrompt: Bool
 
-    public init(answer: String = "A stand-in answer: no model was asked.") {
+    public init(answer: String = "A stand-in answer: no model was asked.", echoesPrompt: Bool = false) {
         self.answer = answer
+        self.echoesPrompt = echoesPrompt
     }
 
-    public func answer(_ request: GenerationRequest) -> String { answer }
+    public func answer(_ request: GenerationRequest) -> String {
+        guard echoesPrompt else { return answer }
+        let prompt: String
+        switch request.prompt {
+        case .chat(let messages): prompt = messages.last?.content ?? ""
+        case .text(let text): prompt = text
+        }
+        let line = prompt.split(whereSeparator: \.isNewline).joined(separator: " / ")
+        return "Stand-in answer to: \(line.count > 160 ? line.prefix(160) + "…" : Substring(line))"
+    }
 
     public func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, any Error> {
-        let answer = answer
+        let answer = answer(request)
         return AsyncThrowingStream { continuation in
             continuation.yield(.text(answer))
             continuation.yield(.finished(.endOfText, GenerationUsage(promptTokens: 0, generatedTokens: 1)))

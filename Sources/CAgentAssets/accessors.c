@@ -15,3 +15,14 @@ const unsigned char *mowai_builtin_persona_text(unsigned long index, unsigned lo
     *size = index < mowai_persona_count ? mowai_persona_sizes[index] : 0;
     return index < mowai_persona_count ? mowai_persona_texts[index] : 0;
 }
+
+unsigned long mowai_builtin_mob_count(void) { return mowai_mob_count; }
+
+const char *mowai_builtin_mob_name(unsigned long index) {
+    return index < mowai_mob_count ? mowai_mob_names[index] : 0;
+}
+
+const unsigned char *mowai_builtin_mob_text(unsigned long index, unsigned long *size) {
+    *size = index < mowai_mob_count ? mowai_mob_sizes[index] : 0;
+    return index < mowai_mob_count ? mowai_mob_texts[index] : 0;
+}

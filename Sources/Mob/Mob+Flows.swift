@@ -118,6 +118,11 @@ extension Mob {
         guard let run = flowRuns[flowRunId], run.status == .running, let stepRun = run.steps[stepId], stepRun.state == .running,
               let index = stepRun.targets.firstIndex(where: { $0.memberRunId == memberRunId && $0.isOpen }) else { return }
         let target = stepRun.targets[index]
+        var result = result
+        // An answer after the step's deadline is a timeout, whichever the clock noticed first.
+        if case .success = result, isPastDeadline(stepId, in: run) {
+            result = .failure("timed out after \(flow(run.flowId)?.steps[stepId]?.timeoutMs ?? 0) ms")
+        }
         switch result {
         case .success(let output):
             updateTarget(flowRunId, stepId, index) { target, moment in

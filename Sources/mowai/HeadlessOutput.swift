@@ -30,7 +30,7 @@ final class HeadlessOutput: Sendable {
         case .taskSkipped(let id): say(agent, "skipped task \(id.prefix(8)): a newer one arrived")
         case .thinking: say(agent, "thinking…")
         case .llmText(let text): if verbose { say(agent, "· \(text)") }
-        case .llmFinished(let tokens, let ms): if verbose { say(agent, "model: \(tokens) tokens in \(ms) ms") }
+        case .llmFinished(let call): if verbose { say(agent, "model: \(call.generatedTokens) tokens in \(call.durationMs) ms") }
         case .llmFailed(let reason): say(agent, "model: \(reason)", error: true)
         case .broadcast(_, let text): say(agent, "thought: \(text)")
         case .responded(_, let text, let ms): say(agent, "responded in \(Int(ms)) ms: \(text)")

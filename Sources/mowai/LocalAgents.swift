@@ -45,7 +45,7 @@ final class LocalAgents: Sendable {
             case .taskSkipped(let id): return .log(level: "info", text: "skipped task \(id.prefix(8)): a newer one arrived")
             case .thinking: return .lifecycle("thinking…", activity: "thinking")
             case .llmText(let text): return .modelText(text)
-            case .llmFinished(let tokens, let ms): return .lifecycle("the model wrote \(tokens) tokens in \(ms) ms", activity: "thinking")
+            case .llmFinished(let call): return .lifecycle("the model wrote \(call.generatedTokens) tokens in \(call.durationMs) ms", activity: "thinking")
             case .llmFailed(let reason): return .log(level: "error", text: "model: \(reason)")
             case .broadcast(let taskId, _): return taskId == nil ? .log(level: "info", text: "a thought outside of a task (not posted)") : nil
             case .responded(_, _, let ms): return .lifecycle("responded in \(Int(ms)) ms", activity: "answered")

@@ -12,6 +12,11 @@ unsigned long mowai_builtin_persona_count(void);
 const char *mowai_builtin_persona_name(unsigned long index);
 const unsigned char *mowai_builtin_persona_text(unsigned long index, unsigned long *size);
 
+/// The built-in mob definitions (mobs/NAME.json): names and bytes.
+unsigned long mowai_builtin_mob_count(void);
+const char *mowai_builtin_mob_name(unsigned long index);
+const unsigned char *mowai_builtin_mob_text(unsigned long index, unsigned long *size);
+
 // The generated data.
 extern const unsigned char mowai_default_agent_wasm[];
 extern const unsigned long mowai_default_agent_wasm_size;
@@ -19,5 +24,9 @@ extern const char *const mowai_persona_names[];
 extern const unsigned char *const mowai_persona_texts[];
 extern const unsigned long mowai_persona_sizes[];
 extern const unsigned long mowai_persona_count;
+extern const char *const mowai_mob_names[];
+extern const unsigned char *const mowai_mob_texts[];
+extern const unsigned long mowai_mob_sizes[];
+extern const unsigned long mowai_mob_count;
 
 #endif

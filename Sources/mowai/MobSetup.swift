@@ -1,0 +1,150 @@
+import Agents
+import CAgentAssets
+import Foundation
+import Inference
+import Mob
+import MobRuntime
+import Personas
+import Synchronization
+
+/// A mob definition file, read and checked as `mob validate` reports it: the JSON and its meaning
+/// (MobDefinition.parse), then what only the machine can tell: agent files that load, models that exist.
+struct MobFile {
+    let path: String
+    let definition: MobDefinition
+    let warnings: [MobDiagnostic]
+
+    /// The definitions that ship with mowai: `mobs/NAME.json` beside the binary, else the built-in copy.
+    static let builtIn = ["workshop"]
+
+    /// Reads and checks `path`; throws `MobFileError` with every problem found.
+    static func load(_ path: String, catalog: PersonaCatalog = PersonaCatalog()) throws(MobFileError) -> MobFile {
+        guard let bytes = try? [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+            throw MobFileError(path: path, diagnostics: [MobDiagnostic("$", "\(path) \(reason)")])
+        }
+        return try parse(bytes, path: path, catalog: catalog)
+    }
+
+    static func parse(_ bytes: [UInt8], path: String, catalog: PersonaCatalog) throws(MobFileError) -> MobFile {
+        let (parsed, diagnostics) = MobDefinition.parse(bytes, personas: Set(catalog.personas.map(\.name)))
+        var problems = diagnostics
+        if let parsed {
+            for (name, profile) in parsed.profiles.sorted(by: { $0.key < $1.key }) {
+                if let agent = profile.agent {
+                    let resolved = resolve(agent, relativeTo: path)
+                    do { _ = try AgentBinary.load(path: resolved) } catch {
+                        problems.append(MobDiagnostic("$.profiles.\(name).agent", "\(error)"))
+                    }
+                }
+                if let model = profile.model, model != ModelPool.standIn, !FileManager.default.fileExists(atPath: resolve(model, relativeTo: path)) {
+                    problems.append(MobDiagnostic("$.profiles.\(name).model", "no model file at \(resolve(model, relativeTo: path))"))
+                }
+            }
+        }
+        let errors = problems.filter { $0.severity == .error }
+        guard let parsed, errors.isEmpty else { throw MobFileError(path: path, diagnostics: problems) }
+        return MobFile(path: path, definition: parsed, warnings: problems)
+    }
+
+    /// Paths in a definition are relative to its folder.
+    static func resolve(_ file: String, relativeTo definition: String) -> String {
+        if file.hasPrefix("/") { return file }
+        return URL(fileURLWithPath: definition).deletingLastPathComponent().appendingPathComponent(file).path
+    }
+}
+
+struct MobFileError: Error, CustomStringConvertible {
+    let path: String
+    let diagnostics: [MobDiagnostic]
+
+    var description: String {
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        return "\(path) is not a valid mob definition (\(errors) problem\(errors == 1 ? "" : "s")):\n"
+            + diagnostics.map { "  \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// The models the members of every mob share: each file is loaded once, the default one from
+/// `--model` (or the installed SmolLM2). `stand-in` is a model that answers at once with the start of
+/// its prompt (for trying flows and for `mowai bench mob`).
+final class ModelPool: Sendable {
+    static let standIn = "stand-in"
+
+    private let defaultModel: String?
+    private let threads: Int
+    private let sequences: Int
+    private let loaded = Mutex<[String: any LLM]>([:])
+
+    init(defaultModel: String?, threads: Int, sequences: Int) {
+        self.defaultModel = defaultModel
+        self.threads = threads
+        self.sequences = sequences
+    }
+
+    /// The model `name` names (nil: the default), loaded on first use.
+    func model(_ name: String?) throws -> any LLM {
+        let key = name ?? defaultModel ?? ""
+        if let model = loaded.withLock({ $0[key] }) { return model }
+        let model: any LLM
+        if key == Self.standIn {
+            model = StandInLLM(echoesPrompt: true)
+        } else {
+            model = try LocalLLM(file: try GGUFModelFile(path: try ModelLocator.path(key.isEmpty ? nil : key)), threads: threads,
+                                 sequences: max(1, min(sequences, 16)), contextLength: 4096)
+        }
+        return loaded.withLock { loaded in
+            if let raced = loaded[key] { return raced }
+            loaded[key] = model
+            return model
+        }
+    }
+}
+
+/// How a mob's members are made: the profile's agent (or the default one) and persona, its model.
+enum MemberFactory {
+    static func resolver(file: MobFile, models: ModelPool, catalog: PersonaCatalog = PersonaCatalog()) -> MobRuntime.Resolver {
+        let binaries = Mutex<[String: AgentBinary]>([:])
+        let path = file.path
+        return { _, profile, member in
+            let persona = try catalog.persona(named: profile.persona)
+            let agentPath = profile.agent.map { MobFile.resolve($0, relativeTo: path) } ?? ""
+            let binary = try binaries.withLock { cache in
+                if let cached = cache[agentPath] { return cached }
+                let loaded = agentPath.isEmpty ? try AgentBinary.defaultAgent() : try AgentBinary.load(path: agentPath)
+                cache[agentPath] = loaded
+                return loaded
+            }
+            let model = profile.model.map { $0 == ModelPool.standIn ? $0 : MobFile.resolve($0, relativeTo: path) }
+            return MemberSetup(binary: binary,
+                               config: AgentConfig(name: member, color: persona.color ?? "#808080", persona: persona.name,
+                                                   personaPrompt: persona.prompt),
+                               llm: try models.model(model))
+        }
+    }
+}
+
+/// The mob definitions embedded in the binary by scripts/embed-assets.py (from mobs/*.json).
+enum BuiltInMobs {
+    static var names: [String] {
+        (0..<mowai_builtin_mob_count()).compactMap { mowai_builtin_mob_name($0).map { String(cString: $0) } }
+    }
+
+    static func bytes(named name: String) -> [UInt8]? {
+        for index in 0..<mowai_builtin_mob_count() {
+            guard let cName = mowai_builtin_mob_name(index), String(cString: cName) == name else { continue }
+            var size: UInt = 0
+            guard let text = mowai_builtin_mob_text(index, &size) else { return nil }
+            return Array(UnsafeBufferPointer(start: text, count: Int(size)))
+        }
+        return nil
+    }
+
+    /// A built-in mob, checked like a file (its label says where it comes from).
+    static func load(_ name: String, catalog: PersonaCatalog = PersonaCatalog()) throws(MobFileError) -> MobFile {
+        guard let bytes = bytes(named: name) else {
+            throw MobFileError(path: name, diagnostics: [MobDiagnostic("$", "no built-in mob \(name) (built in: \(names.joined(separator: ", ")))")])
+        }
+        return try MobFile.parse(bytes, path: "<built-in>/mobs/\(name).json", catalog: catalog)
+    }
+}
