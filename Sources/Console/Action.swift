@@ -50,8 +50,8 @@ public enum HTTPOutcome: Equatable, Sendable {
 public enum LocalActivity: Equatable, Sendable {
     /// A step of its life: started, task received, thinking, responded in N ms, stopped. `activity` is
     /// what its roster row says now.
-    case lifecycle(String, activity: String)
-    case log(level: String, text: String)
+    case lifecycle(String, activity: AgentActivity)
+    case log(level: ConsoleLogLevel, text: String)
     /// A piece of the model's answer: joined to the line being streamed.
     case modelText(String)
     /// The agent failed: the reason stays in its console and its roster row.

@@ -7,8 +7,8 @@ public struct AgentRow: Equatable, Sendable {
     public var entry: RosterEntry
     public var isOnline = true
     public var lastActivity: Int64?
-    /// What it is doing now, for the roster: "thinking (step 3)", "answered", "left".
-    public var activity = "joined"
+    /// What it is doing now, for the roster.
+    public var activity = AgentActivity.joined
 
     public init(_ entry: RosterEntry) {
         self.entry = entry
@@ -16,6 +16,70 @@ public struct AgentRow: Equatable, Sendable {
 
     public subscript<Value>(dynamicMember keyPath: KeyPath<RosterEntry, Value>) -> Value {
         entry[keyPath: keyPath]
+    }
+}
+
+/// What an agent is doing, as its roster row says it.
+public enum AgentActivity: Equatable, Sendable, CustomStringConvertible {
+    /// A local agent not yet in the arena.
+    case starting
+    /// Started; joining the arena.
+    case joining
+    case joined
+    case idle
+    case taskReceived
+    /// Thinking; the step of its latest thought when the arena told it.
+    case thinking(step: Int?)
+    case answered
+    case left
+    case failed
+    case stopped
+    case retiring
+    case retired
+    /// The connection to the arena is lost: nobody knows.
+    case unknown
+
+    public var description: String {
+        switch self {
+        case .starting: "starting"
+        case .joining: "joining"
+        case .joined: "joined"
+        case .idle: "idle"
+        case .taskReceived: "task received"
+        case .thinking(let step?): "thinking (step \(step))"
+        case .thinking(nil): "thinking"
+        case .answered: "answered"
+        case .left: "left"
+        case .failed: "failed"
+        case .stopped: "stopped"
+        case .retiring: "retiring"
+        case .retired: "retired"
+        case .unknown: "unknown (disconnected)"
+        }
+    }
+}
+
+/// A console line's level: the agent's own log levels, and what the host says about it.
+public enum ConsoleLogLevel: String, Equatable, Sendable {
+    case debug, info, warn, error
+    /// The model's text as it streams.
+    case model
+    /// A step of the agent's life (the host's words).
+    case agent
+    /// What the agent wrote to stdout or stderr.
+    case output
+
+    /// A level as an agent names it; anything unknown counts as info.
+    public init(naming text: String) {
+        switch text.lowercased() {
+        case "debug", "trace": self = .debug
+        case "warn", "warning": self = .warn
+        case "error", "fatal": self = .error
+        case "model": self = .model
+        case "agent": self = .agent
+        case "output": self = .output
+        default: self = .info
+        }
     }
 }
 
@@ -30,7 +94,7 @@ public struct ChatLine: Equatable, Sendable {
         /// Messages from the console itself: command outcomes, connection changes.
         case system
         /// Local agents (next issues): logs and streamed tokens go to their consoles.
-        case log(level: String)
+        case log(level: ConsoleLogLevel)
     }
 
     public var at: Int64

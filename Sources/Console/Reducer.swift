@@ -133,7 +133,7 @@ extension State {
         pingSentAt = nil
         nextPingAt = nil
         for index in roster.indices where roster[index].isOnline {
-            roster[index].activity = "unknown (disconnected)"
+            roster[index].activity = .unknown
         }
         let delay = ReconnectPolicy.delayMs(attempt: failedAttempts, jitter: jitter)
         connection = .waiting(until: now.monotonicMs + delay, attempt: failedAttempts + 1, reason: reason)

@@ -84,7 +84,7 @@ extension State {
                 leave(agentId: roster[index].agentId, reason: nil)
             } else {
                 roster[index].isOnline = false
-                roster[index].activity = "left"
+                roster[index].activity = .left
             }
         }
         for entry in entries {
@@ -127,7 +127,7 @@ extension State {
         guard let index = roster.firstIndex(where: { $0.agentId == agentId }), roster[index].isOnline else { return }
         roster[index].isOnline = false
         // A local agent that failed says so, not just that it left.
-        if roster[index].activity != "failed" || !localAgentIds.contains(agentId) { roster[index].activity = "left" }
+        if roster[index].activity != .failed || !localAgentIds.contains(agentId) { roster[index].activity = .left }
         defer { forgetOldestOfflineAgents() }
         let why = reason.map { " (\(Sanitized.text($0)))" } ?? ""
         append(ChatLine(at: now.wallMs, kind: .left, agentId: agentId, author: roster[index].name, text: "left\(why)"))
@@ -159,25 +159,25 @@ extension State {
         taskHistory.append(task)
         if taskHistory.count > 50 { taskHistory.removeFirst(taskHistory.count - 50) }
         append(ChatLine(at: task.issuedAt, kind: .task, author: "task", text: task.description, taskId: task.taskId))
-        for index in roster.indices where roster[index].isOnline { roster[index].activity = "idle" }
+        for index in roster.indices where roster[index].isOnline { roster[index].activity = .idle }
     }
 
     /// A thought or response, live or replayed from a snapshot (shown once either way).
     mutating func record(_ post: AgentPost) {
         let agentId: String, key: String, at: Int64, taskId: String, text: String
         let kind: ChatLine.Kind
-        let activity: String
+        let activity: AgentActivity
         switch post {
         case .thought(let thought):
             (agentId, at, taskId, text) = (thought.agentId, thought.ts, thought.taskId, thought.content)
             key = "\(agentId):\(thought.seq):\(thought.ts)"
             kind = .thought(step: thought.step)
-            activity = "thinking (step \(thought.step))"
+            activity = .thinking(step: thought.step)
         case .response(let response):
             (agentId, at, taskId, text) = (response.agentId, response.ts, response.taskId, response.content)
             key = "\(agentId):\(response.seq):\(response.ts)"
             kind = .response(durationMs: response.durationMs)
-            activity = "answered"
+            activity = .answered
         }
         // Replays reach back 300 messages: remembering the last 5 000 is plenty, and stays bounded.
         guard seenMessageKeys.insert(key) else { return }

@@ -8,7 +8,7 @@ extension State {
         guard agent(entry.agentId) == nil else { return }
         var row = AgentRow(Self.sanitized(entry))
         row.isOnline = false
-        row.activity = "starting"
+        row.activity = .starting
         roster.append(row)
     }
 
@@ -24,24 +24,24 @@ extension State {
                 return
             }
             streamingAgentIds.insert(agentId)
-            appendToConsole(agentId, ChatLine(at: now.wallMs, kind: .log(level: "model"), agentId: agentId, author: name, text: text))
+            appendToConsole(agentId, ChatLine(at: now.wallMs, kind: .log(level: .model), agentId: agentId, author: name, text: text))
             return
         case .lifecycle(let text, let status):
             setActivity(of: agentId, to: status)
-            appendToConsole(agentId, ChatLine(at: now.wallMs, kind: .log(level: "agent"), agentId: agentId, author: name, text: Sanitized.text(text)))
+            appendToConsole(agentId, ChatLine(at: now.wallMs, kind: .log(level: .agent), agentId: agentId, author: name, text: Sanitized.text(text)))
         case .log(let level, let text):
-            appendToConsole(agentId, ChatLine(at: now.wallMs, kind: .log(level: Sanitized.text(level, limit: 8)), agentId: agentId,
+            appendToConsole(agentId, ChatLine(at: now.wallMs, kind: .log(level: level), agentId: agentId,
                                               author: name, text: Sanitized.text(text)))
         case .failed(let reason):
-            setActivity(of: agentId, to: "failed")
-            appendToConsole(agentId, ChatLine(at: now.wallMs, kind: .log(level: "error"), agentId: agentId, author: name,
+            setActivity(of: agentId, to: .failed)
+            appendToConsole(agentId, ChatLine(at: now.wallMs, kind: .log(level: .error), agentId: agentId, author: name,
                                               text: "failed: \(Sanitized.text(reason))"))
             notify(.error, "\(name) failed: \(Sanitized.text(reason, limit: 120))")
         }
         streamingAgentIds.remove(agentId)
     }
 
-    private mutating func setActivity(of agentId: String, to activity: String) {
+    private mutating func setActivity(of agentId: String, to activity: AgentActivity) {
         guard let index = roster.firstIndex(where: { $0.agentId == agentId }) else { return }
         roster[index].activity = activity
         roster[index].lastActivity = now.wallMs

@@ -36,7 +36,7 @@ enum ArenaConsoleFuzz {
             case 0xF3:
                 _ = reduce(&state, .disconnected(reason: text, at: now, jitter: 0.5))
             case 0xF4:
-                let activities: [LocalActivity] = [.modelText(text), .log(level: text, text: text), .lifecycle(text, activity: text), .failed(text)]
+                let activities: [LocalActivity] = [.modelText(text), .log(level: ConsoleLogLevel(naming: text), text: text), .lifecycle(text, activity: .thinking(step: body.count)), .failed(text)]
                 _ = reduce(&state, .localAgent(agentId: localAgent, activities[Int(body.first ?? 0) % activities.count]))
             default:
                 _ = reduce(&state, .arena(ArenaMessage(frame: body, isBinary: operation == 0x01), at: now))

@@ -150,15 +150,15 @@ extension ConsoleView {
         case .log(let level):
             // Local agents: "agent" is their lifecycle, "model" the text the model streams to them.
             switch level {
-            case "agent":
+            case .agent:
                 head.append(("◆ ", style(theme.system)))
                 bodyStyle = style(theme.system)
-            case "model":
+            case .model:
                 head.append(("» ", style(theme.muted, dim: true)))
                 bodyStyle = style(theme.text, dim: true)
             default:
-                head.append(("[\(level)] ", style(level == "error" ? theme.error : theme.muted)))
-                bodyStyle = style(level == "error" ? theme.error : theme.muted)
+                head.append(("[\(level.rawValue)] ", style(level == .error ? theme.error : theme.muted)))
+                bodyStyle = style(level == .error ? theme.error : theme.muted)
             }
             body = line.text
         }

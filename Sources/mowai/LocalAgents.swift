@@ -35,25 +35,25 @@ final class LocalAgents: Sendable {
     static func activity(_ event: ArenaParticipant.Event) -> LocalActivity? {
         switch event {
         case .session(let note):
-            if case .joined = note { return .lifecycle(note.description, activity: "idle") }
-            if case .reconnecting = note { return .log(level: "warn", text: note.description) }
-            return .log(level: "info", text: note.description)
+            if case .joined = note { return .lifecycle(note.description, activity: .idle) }
+            if case .reconnecting = note { return .log(level: .warn, text: note.description) }
+            return .log(level: .info, text: note.description)
         case .agent(let event):
             switch event {
-            case .started(let info): return .lifecycle("initialised: \(info.name) \(info.version) as \(info.persona)", activity: "joining")
-            case .taskReceived(_, let text): return .lifecycle("task received: \(text)", activity: "task received")
-            case .taskSkipped(let id): return .log(level: "info", text: "skipped task \(id.prefix(8)): a newer one arrived")
-            case .thinking: return .lifecycle("thinking…", activity: "thinking")
+            case .started(let info): return .lifecycle("initialised: \(info.name) \(info.version) as \(info.persona)", activity: .joining)
+            case .taskReceived(_, let text): return .lifecycle("task received: \(text)", activity: .taskReceived)
+            case .taskSkipped(let id): return .log(level: .info, text: "skipped task \(id.prefix(8)): a newer one arrived")
+            case .thinking: return .lifecycle("thinking…", activity: .thinking(step: nil))
             case .llmText(let text): return .modelText(text)
-            case .llmFinished(let call): return .lifecycle("the model wrote \(call.generatedTokens) tokens in \(call.durationMs) ms", activity: "thinking")
-            case .llmFailed(let reason): return .log(level: "error", text: "model: \(reason)")
-            case .broadcast(let taskId, _): return taskId == nil ? .log(level: "info", text: "a thought outside of a task (not posted)") : nil
-            case .responded(_, _, let ms): return .lifecycle("responded in \(Int(ms)) ms", activity: "answered")
-            case .log(let level, let text): return .log(level: level.rawValue, text: text)
-            case .output(let text): return .log(level: "output", text: text)
-            case .warning(let text): return .log(level: "warn", text: text)
+            case .llmFinished(let call): return .lifecycle("the model wrote \(call.generatedTokens) tokens in \(call.durationMs) ms", activity: .thinking(step: nil))
+            case .llmFailed(let reason): return .log(level: .error, text: "model: \(reason)")
+            case .broadcast(let taskId, _): return taskId == nil ? .log(level: .info, text: "a thought outside of a task (not posted)") : nil
+            case .responded(_, _, let ms): return .lifecycle("responded in \(Int(ms)) ms", activity: .answered)
+            case .log(let level, let text): return .log(level: ConsoleLogLevel(naming: level.rawValue), text: text)
+            case .output(let text): return .log(level: .output, text: text)
+            case .warning(let text): return .log(level: .warn, text: text)
             case .failed(let reason): return .failed(reason)
-            case .stopped: return .lifecycle("stopped", activity: "stopped")
+            case .stopped: return .lifecycle("stopped", activity: .stopped)
             }
         }
     }

@@ -19,7 +19,7 @@ struct ConnectionTests {
         #expect(store.state.task?.description == "Plan a picnic")
         #expect(store.state.chat.entries.map(\.text) == ["Plan a picnic", "hmm"])
         #expect(store.state.consoles[agentId(0)]?.entries.map(\.text) == ["hmm"])
-        #expect(store.state.roster[0].activity == "thinking (step 1)")
+        #expect(store.state.roster[0].activity == .thinking(step: 1))
     }
 
     @Test("a lost connection waits 1 s, 2 s, 4 s… (±20 % jitter, at most 30 s) and then reconnects")
