@@ -59,8 +59,7 @@ public struct ParticipantSession: Sendable {
     public private(set) var phase: Phase = .starting
     public private(set) var info: AgentInfo?
     private var seq = 0
-    private var failedAttempts = 0
-    private var wasRegistered = false
+    private var backoff = ReconnectBackoff()
     /// The step of the next thought, per task (the arena wants positive, and readers expect rising, steps).
     private var nextStep: [String: Int] = [:]
     /// Tasks this agent was given, so a replay after a reconnect never runs one twice.
@@ -106,10 +105,8 @@ public struct ParticipantSession: Sendable {
             ]))]
         case .disconnected(let reason, let now, let jitter):
             guard phase != .starting else { return [] }
-            failedAttempts = wasRegistered ? 1 : failedAttempts + 1
-            wasRegistered = false
             replayWindowEnds = nil
-            let delay = ReconnectPolicy.delayMs(attempt: failedAttempts, jitter: jitter)
+            let delay = backoff.connectionLost(jitter: jitter)
             phase = .waiting(until: now.monotonicMs + delay)
             return [.note(.reconnecting(inMs: delay, reason: reason))]
         case .frame(let message, let now):
@@ -217,7 +214,7 @@ public struct ParticipantSession: Sendable {
         case .ack(let ack):
             guard phase == .registering else { return outOfOrder("ARENA_ACK", "a second ARENA_ACK, or one before AGENT_CONNECT") }
             phase = .registered(slot: ack.slot)
-            wasRegistered = true
+            backoff.connectionWorked()
             replayWindowEnds = now.monotonicMs + Self.replayWindowMs
             let queued = outbox
             outbox.removeAll()

@@ -108,7 +108,7 @@ extension State {
         connection = .connected(since: now.monotonicMs)
         nextPingAt = now.monotonicMs + Self.pingIntervalMs
         pingSentAt = nil
-        isConnectionHealthy = false
+        backoff.connectionOpened()
         switch arenaKind {
         case .original:
             // The original sends nothing to sockets that are not agents: register as an observer.
@@ -122,21 +122,17 @@ extension State {
         }
     }
 
-    /// Waits before the next attempt: 1 s after the first failure, doubling to 30 s. A connection that
-    /// opened but never delivered a snapshot counts as a failure too, so a server that accepts and
-    /// drops at once is not hammered every second.
+    /// Waits before the next attempt, as `ReconnectBackoff` decides for every client of an arena.
     mutating func disconnected(reason: String, at time: Moment, jitter: Double) -> [Effect] {
         advance(to: time)
-        failedAttempts = isConnectionHealthy ? 1 : failedAttempts + 1
-        isConnectionHealthy = false
         latencyMs = nil
         pingSentAt = nil
         nextPingAt = nil
         for index in roster.indices where roster[index].isOnline {
             roster[index].activity = .unknown
         }
-        let delay = ReconnectPolicy.delayMs(attempt: failedAttempts, jitter: jitter)
-        connection = .waiting(until: now.monotonicMs + delay, attempt: failedAttempts + 1, reason: reason)
+        let delay = backoff.connectionLost(jitter: jitter)
+        connection = .waiting(until: now.monotonicMs + delay, attempt: backoff.nextAttempt, reason: reason)
         return []
     }
 

@@ -14,10 +14,10 @@ extension State {
             }
         case .snapshot(let snapshot):
             arenaKind = .mowai
-            isConnectionHealthy = true
+            backoff.connectionWorked()
             apply(snapshot)
         case .ack:
-            isConnectionHealthy = true
+            backoff.connectionWorked()
             notify(.info, "Registered as an observer agent (the original Arena has no spectators)")
         case .agentJoined(let entry):
             join(entry)

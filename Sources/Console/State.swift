@@ -68,10 +68,8 @@ public struct State: Equatable, Sendable {
     public var isRosterFull = false
     /// When the next keepalive PING is due (monotonic ms).
     public var nextPingAt: Int64?
-    /// The connection has delivered a snapshot or ACK: only then does a later drop restart the backoff.
-    public var isConnectionHealthy = false
-    /// Attempts that failed since the last healthy connection (the backoff's exponent).
-    public var failedAttempts = 0
+    /// When to reconnect after a loss (the logic every arena client shares: `ReconnectBackoff`).
+    public var backoff = ReconnectBackoff()
 
     /// Agents this console hosts (their consoles show logs, lifecycle and the model's text).
     public var localAgentIds: Set<String> = []

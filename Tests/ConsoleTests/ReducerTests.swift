@@ -28,7 +28,7 @@ struct ConnectionTests {
         store.prepare(.connected(at: now))
         store.send(.disconnected(reason: "arena closed", at: now, jitter: 0.5)) {
             $0.connection = .waiting(until: nowMs + 1000, attempt: 2, reason: "arena closed")
-            $0.failedAttempts = 1
+            _ = $0.backoff.connectionLost(jitter: 0.5)
             $0.nextPingAt = nil
         }
         store.send(.tick(now: now + 999)) { $0.now = now + 999 }
@@ -39,7 +39,7 @@ struct ConnectionTests {
         store.send(.disconnected(reason: "refused", at: now + 1100, jitter: 0.5)) {
             $0.now = now + 1100
             $0.connection = .waiting(until: nowMs + 1100 + 2000, attempt: 3, reason: "refused")
-            $0.failedAttempts = 2
+            _ = $0.backoff.connectionLost(jitter: 0.5)
         }
         #expect(ReconnectPolicy.delayMs(attempt: 3, jitter: 0) == 3200)
         #expect(ReconnectPolicy.delayMs(attempt: 10, jitter: 1) == 30_000)
@@ -53,11 +53,11 @@ struct ConnectionTests {
             store.prepare(.connected(at: store.state.now))
             store.prepare(.disconnected(reason: "dropped at once", at: store.state.now, jitter: 0.5))
         }
-        #expect(store.state.failedAttempts == 3)
+        #expect(store.state.backoff.failedAttempts == 3)
         store.prepare(.connected(at: store.state.now))
         store.prepare(.arena(snapshot(agents: []), at: store.state.now))
         store.prepare(.disconnected(reason: "later", at: store.state.now, jitter: 0.5))
-        #expect(store.state.failedAttempts == 1)
+        #expect(store.state.backoff.failedAttempts == 1)
         guard case .waiting(let until, _, _) = store.state.connection else { Issue.record("not waiting"); return }
         #expect(until - store.state.now.monotonicMs == 1000)
     }
