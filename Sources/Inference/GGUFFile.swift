@@ -88,7 +88,9 @@ public struct GGUFFile: Sendable {
             guard !overflow, elements % entry.type.blockSize == 0 else {
                 throw .invalid(file: file, what: "tensor \(entry.name) has \(entry.dimensions) elements, not whole \(entry.type) blocks")
             }
-            let byteCount = elements / entry.type.blockSize * entry.type.bytesPerBlock
+            // A tensor that claims more bytes than an Int holds is no tensor (found by fuzzing: it trapped).
+            let (byteCount, tooLarge) = (elements / entry.type.blockSize).multipliedReportingOverflow(by: entry.type.bytesPerBlock)
+            guard !tooLarge else { throw .tensorOutOfBounds(file: file, tensor: entry.name) }
             let offset = dataOffset + entry.relativeOffset
             guard entry.relativeOffset % alignment == 0 else {
                 throw .invalid(file: file, what: "tensor \(entry.name) is not aligned to \(alignment) bytes")
