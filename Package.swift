@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "SafeText"),
         .target(name: "ArenaProtocol"),
         .target(name: "ArenaRelay", dependencies: ["ArenaProtocol"]),
-        .target(name: "Console", dependencies: ["ArenaProtocol"]),
+        .target(name: "Console", dependencies: ["ArenaProtocol", "Mob"]),
         .target(name: "TUI", dependencies: ["Console", "SafeText"]),
         // The engine's arithmetic is optimized even in debug builds: its tests run real models.
         // The kernels are optimised even in debug builds: a debug engine would be too slow to test with.

@@ -1,4 +1,5 @@
 import ArenaProtocol
+import Mob
 
 /// Every input of the console: keys, the terminal, the clock, the arena, HTTP replies.
 public enum Action: Equatable, Sendable {
@@ -24,6 +25,12 @@ public enum Action: Equatable, Sendable {
     case localAgentAdded(RosterEntry)
     /// What a local agent did, for its console and its roster row.
     case localAgent(agentId: String, LocalActivity)
+    /// A mob this console hosts started (its members, flows and their steps).
+    case mobAttached(MobView)
+    /// A member spawned after the start (`/spawn`), with the agentId it joins the arena with.
+    case mobMemberAdded(mob: String, MobMemberView)
+    /// An event of a hosted mob, pushed by its subscription.
+    case mob(MobEvent)
     /// Something the shell wants the user to know (a broken theme file, where the embedded arena listens).
     case notice(Notice.Level, String)
 }

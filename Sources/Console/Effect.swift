@@ -1,4 +1,5 @@
 import ArenaProtocol
+import Mob
 
 /// What `reduce` asks the shell to do. Plain values: tests compare them.
 public enum Effect: Equatable, Sendable {
@@ -12,5 +13,7 @@ public enum Effect: Equatable, Sendable {
     case postClearTasks
     /// `GET /agents` (original Arena only).
     case pollRoster
+    /// A command for the hosted mobs (`/flow`, `/send`, `/spawn`…); the outcome comes back as a notice.
+    case mob(MobRequest)
     case quit
 }

@@ -39,6 +39,15 @@ public func reduce(_ state: inout State, _ action: Action) -> [Effect] {
     case .localAgent(let agentId, let activity):
         state.localAgent(agentId, did: activity)
         return []
+    case .mobAttached(let mob):
+        state.attach(mob)
+        return []
+    case .mobMemberAdded(let mob, let member):
+        state.addMember(member, of: mob)
+        return []
+    case .mob(let event):
+        state.receive(event)
+        return []
     case .notice(let level, let text):
         // The shell's notices come at start-up (where the arena listens, a broken theme): they stay longer.
         state.notify(level, text, lifetimeMs: 3 * State.noticeLifetimeMs)

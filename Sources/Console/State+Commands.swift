@@ -1,9 +1,17 @@
-/// Commands typed in the input line: `/task`, `/kick`, `/clear`, `/grid`, `/help`, `/quit`.
+import Mob
+
+/// Commands typed in the input line: `/task`, `/kick`, `/clear`, the mob commands, `/grid`, `/help`, `/quit`.
 extension State {
     public static let commandHelp: [(command: String, meaning: String)] = [
         ("/task <description>", "broadcast a task to every agent (admin)"),
         ("/kick <name or slot>", "close an agent's connection (admin, mowai arena)"),
         ("/clear", "forget the tasks replayed to late joiners (admin, mowai arena)"),
+        ("/flow <id> [text | key=value…]", "run a mob's flow (text is params.task)"),
+        ("/send <member> <text>", "give a mob member work, after what it has"),
+        ("/steer <member> <text>", "give a mob member work, next"),
+        ("/spawn <profile> [id]", "add a member to a mob"),
+        ("/retire <member>", "stop a mob member"),
+        ("/wire <a> <b>, /unwire <a> <b>", "let two members hear each other's thoughts, or not"),
         ("/grid", "show every agent's console at once, or one"),
         ("/help", "this help"),
         ("/quit", "leave (also q, Ctrl-C)"),
@@ -37,6 +45,24 @@ extension State {
         case "clear":
             guard requireAdmin(), requireMowaiArena("clear") else { return [] }
             return [.postClearTasks]
+        case "flow":
+            return runFlow(argument)
+        case "send", "steer":
+            return send(argument, mode: name == "steer" ? .steer : .queue)
+        case "spawn":
+            return spawn(argument)
+        case "retire":
+            guard requireMobs(), let member = resolveMember(argument) ?? usage("/retire <member>", when: argument.isEmpty) else { return [] }
+            return [.mob(.retire(mob: member.mob, member: member.member))]
+        case "wire", "unwire":
+            guard requireMobs() else { return [] }
+            let names = argument.split(separator: " ").map(String.init)
+            guard names.count == 2 else {
+                notify(.warning, "Usage: /\(name) <member> <member>")
+                return []
+            }
+            guard let a = resolveMember(names[0]), let b = resolveMember(names[1]) else { return [] }
+            return [.mob(name == "wire" ? .wire(a, b) : .unwire(a, b))]
         case "":
             break
         default:
@@ -76,6 +102,82 @@ extension State {
         default: notify(.error, "\(matches.count) agents are named \(text): use the slot number")
         }
         return nil
+    }
+}
+
+// MARK: Mob commands
+
+extension State {
+    private mutating func requireMobs() -> Bool {
+        guard !mobs.isEmpty else {
+            notify(.error, "No mob runs in this console (start one with --mob FILE, or run mowai tui alone)")
+            return false
+        }
+        return true
+    }
+
+    private mutating func usage(_ text: String, when missing: Bool) -> MemberRef? {
+        if missing { notify(.warning, "Usage: \(text)") }
+        return nil
+    }
+
+    /// `/flow ID text…` runs the flow with params.task = text; `/flow ID key=value…` with those params.
+    private mutating func runFlow(_ argument: String) -> [Effect] {
+        guard requireMobs() else { return [] }
+        let flowId = String(argument.prefix { !$0.isWhitespace })
+        let rest = Substring(argument.dropFirst(flowId.count)).trimmingWhitespace()
+        guard !flowId.isEmpty else {
+            let flows = mobs.flatMap { mob in mob.flows.map(\.id) }
+            notify(.warning, "Usage: /flow <id> [text | key=value…] (flows: \(flows.joined(separator: ", ")))")
+            return []
+        }
+        guard let mob = mobs.first(where: { $0.flow(flowId) != nil }) else {
+            let flows = mobs.flatMap { mob in mob.flows.map(\.id) }
+            notify(.error, "No flow \(flowId) (flows: \(flows.isEmpty ? "none" : flows.joined(separator: ", ")))")
+            return []
+        }
+        var params: [String: String] = [:]
+        let words = rest.split(separator: " ")
+        if !words.isEmpty && words.allSatisfy({ $0.contains("=") && !$0.hasPrefix("=") }) {
+            for word in words {
+                let key = word.prefix { $0 != "=" }
+                params[String(key)] = String(word.dropFirst(key.count + 1))
+            }
+        } else if !rest.isEmpty {
+            params["task"] = rest
+        }
+        notify(.info, "Starting flow \(flowId)…")
+        return [.mob(.runFlow(mob: mob.id, flow: flowId, params: params))]
+    }
+
+    private mutating func send(_ argument: String, mode: HandlingMode) -> [Effect] {
+        guard requireMobs() else { return [] }
+        let target = String(argument.prefix { !$0.isWhitespace })
+        let text = Substring(argument.dropFirst(target.count)).trimmingWhitespace()
+        guard !target.isEmpty, !text.isEmpty else {
+            notify(.warning, "Usage: /\(mode == .steer ? "steer" : "send") <member> <text>")
+            return []
+        }
+        guard let member = resolveMember(target) else { return [] }
+        return [.mob(.send(mob: member.mob, member: member.member, text: text, mode: mode))]
+    }
+
+    /// `/spawn PROFILE [ID]` in the mob that has the profile (`MOB/PROFILE` when several do).
+    private mutating func spawn(_ argument: String) -> [Effect] {
+        guard requireMobs() else { return [] }
+        let words = argument.split(separator: " ").map(String.init)
+        guard (1...2).contains(words.count) else {
+            notify(.warning, "Usage: /spawn <profile> [id]")
+            return []
+        }
+        let parts = words[0].split(separator: "/", maxSplits: 1).map(String.init)
+        let profile = parts.last ?? ""
+        guard let mob = mobs.first(where: { (parts.count == 1 || $0.id == parts[0]) && $0.profiles.contains(profile) }) else {
+            let known = mobs.flatMap { mob in mob.profiles.map { "\(mob.id)/\($0)" } }
+            notify(.error, "No profile \(words[0]) (profiles: \(known.joined(separator: ", ")))")
+            return []
+        }
+        return [.mob(.spawn(mob: mob.id, profile: profile, id: words.count == 2 ? words[1] : nil))]
     }
 }
 

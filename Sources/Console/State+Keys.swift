@@ -14,7 +14,7 @@ extension State {
         case .character("g"): showsConsoleGrid.toggle()
         case .tab: focus = Pane(rawValue: (focus.rawValue + 1) % Pane.allCases.count) ?? .roster
         case .backTab: focus = Pane(rawValue: (focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count) ?? .roster
-        case .enter where focus == .roster: openConsole(ofRosterIndex: rosterCursor)
+        case .enter where focus == .roster: if let index = rosterCursorIndex { openConsole(ofRosterIndex: index) }
         case .up: move(by: -1)
         case .down: move(by: 1)
         case .pageUp: move(by: -pageSize)
@@ -28,10 +28,12 @@ extension State {
 
     var pageSize: Int { max(1, size.rows / 2) }
 
-    /// The first roster entry shown when `rows` lines are available: the list scrolls to keep the cursor
-    /// in view. The view draws from it and clicks are mapped through it.
-    public func firstVisibleRosterIndex(rows: Int) -> Int {
-        max(0, min(rosterCursor - rows + 1, roster.count - rows))
+    /// The first roster line shown when `rows` lines are available: the list scrolls to keep the cursor's
+    /// line in view. The view draws from it and clicks are mapped through it.
+    public func firstVisibleRosterLine(rows: Int) -> Int {
+        let lines = rosterLines
+        let cursorLine = rosterCursorIndex.flatMap { lines.firstIndex(of: .agent($0)) } ?? 0
+        return max(0, min(cursorLine - rows + 1, lines.count - rows))
     }
 
     private mutating func quit() -> [Effect] {
@@ -44,7 +46,7 @@ extension State {
         switch focus {
         case .roster:
             guard !roster.isEmpty else { return }
-            rosterCursor = min(max(0, rosterCursor + delta), roster.count - 1)
+            rosterCursor = min(max(0, rosterCursor + delta), rosterOrder.count - 1)
         case .chat, .console:
             let lines = focus == .chat ? chat.visible.count : selectedConsole.visible.count
             let current = scrollback[focus] ?? 0
@@ -55,7 +57,7 @@ extension State {
 
     mutating func openConsole(ofRosterIndex index: Int) {
         guard roster.indices.contains(index) else { return }
-        rosterCursor = index
+        rosterCursor = rosterOrder.firstIndex(of: index) ?? index
         selectedAgentId = roster[index].agentId
         scrollback[.console] = 0
         focus = .console
@@ -69,10 +71,11 @@ extension State {
     mutating func click(row: Int, column: Int) -> [Effect] {
         let layout = Layout(size: size, showsConsoleGrid: showsConsoleGrid)
         guard let rect = layout.roster, rect.contains(row: row, column: column) else { return [] }
-        // The roster lists one agent per line between its borders, scrolled to keep the cursor in view.
+        // The roster's lines between its borders, scrolled to keep the cursor in view; only agents open.
         let line = row - rect.top - 1
-        guard line >= 0, line < rect.height - 2 else { return [] }
-        let index = firstVisibleRosterIndex(rows: rect.height - 2) + line
+        let lines = rosterLines
+        let position = firstVisibleRosterLine(rows: rect.height - 2) + line
+        guard line >= 0, line < rect.height - 2, lines.indices.contains(position), case .agent(let index) = lines[position] else { return [] }
         focus = .roster
         openConsole(ofRosterIndex: index)
         return []

@@ -1,4 +1,5 @@
 import ArenaProtocol
+import Mob
 
 /// Everything the console shows, and nothing it doesn't: `view(State)` draws it, `reduce` changes it.
 public struct State: Equatable, Sendable {
@@ -71,6 +72,8 @@ public struct State: Equatable, Sendable {
     /// When to reconnect after a loss (the logic every arena client shares: `ReconnectBackoff`).
     public var backoff = ReconnectBackoff()
 
+    /// The mobs this console hosts: their members are local agents, grouped in the roster by mob and role.
+    public var mobs: [MobView] = []
     /// Agents this console hosts (their consoles show logs, lifecycle and the model's text).
     public var localAgentIds: Set<String> = []
     /// Local agents whose console ends in a model line still being streamed.

@@ -200,13 +200,34 @@ extension Mob {
         guard !takenArenaTasks.contains(taskId) else { return "" }
         takenArenaTasks.append(taskId)
         if takenArenaTasks.count > 100 { takenArenaTasks.removeFirst() }
-        if let flowId = definition.onTask {
-            return (try? runFlow(flowId, params: ["task": description], arenaTaskId: taskId)) ?? ""
+        // As agents do: the newest task supersedes older ones that have not started; what runs finishes.
+        if definition.onTask != nil {
+            if let skipped = pendingArenaTask {
+                emit(.memberLog(level: "info", text: "skipped arena task \(skipped.taskId.prefix(8)): a newer one arrived"))
+            }
+            pendingArenaTask = (taskId, description)
+            return startPendingArenaTask()
         }
         for member in activeMembers {
+            let stale = members[member.id]?.queue.filter { if case .arenaTask = $0.kind { true } else { false } } ?? []
+            if !stale.isEmpty {
+                members[member.id]?.queue.removeAll { stale.map(\.runId).contains($0.runId) }
+                emit(.memberLog(level: "info", text: "skipped \(stale.count) arena task\(stale.count == 1 ? "" : "s"): a newer one arrived"), from: member.id)
+            }
             enqueue(QueuedRun(runId: makeRunId(), text: description, kind: .arenaTask(taskId: taskId)), on: member.id)
         }
         return "task \(taskId.prefix(8)) given to \(activeMembers.count) member\(activeMembers.count == 1 ? "" : "s")"
+    }
+
+    /// Runs the on_task flow for the newest arena task once no arena flow is running.
+    @discardableResult
+    mutating func startPendingArenaTask() -> String {
+        guard let flowId = definition.onTask, let task = pendingArenaTask,
+              !flowRuns.values.contains(where: { $0.status == .running && $0.arenaTaskId != nil }) else {
+            return pendingArenaTask.map { "task \($0.taskId.prefix(8)) waits for the running flow" } ?? ""
+        }
+        pendingArenaTask = nil
+        return (try? runFlow(flowId, params: ["task": task.description], arenaTaskId: task.taskId)) ?? ""
     }
 
     // MARK: Reports
@@ -239,7 +260,7 @@ extension Mob {
         case .runFinished(let output):
             members[memberId]?.running = nil
             guard let run = live else { return }
-            emit(.runCompleted(runId: run.runId, result: output, usage: run.usage), from: memberId)
+            emit(.runCompleted(runId: run.runId, result: output, usage: run.usage, durationMs: now.milliseconds(since: run.startedAt)), from: memberId)
             finishRun(run, of: memberId, output: output)
         case .log(let level, let text):
             emit(.memberLog(level: level, text: text), from: memberId)

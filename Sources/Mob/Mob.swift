@@ -21,6 +21,8 @@ public struct Mob: Sendable {
     var nextFlowRunNumber = 1
     /// Arena tasks already taken (each member's socket delivers the same task).
     var takenArenaTasks: [String] = []
+    /// The newest arena task, waiting for the running on_task flow to end.
+    var pendingArenaTask: (taskId: String, description: String)?
     /// What the current input produced.
     var effects: [MobEffect] = []
 
@@ -66,6 +68,11 @@ public struct Mob: Sendable {
         }
         expireDeadlines()
         advanceFlows()
+        // A flow that just ended lets the newest waiting arena task start.
+        if pendingArenaTask != nil {
+            startPendingArenaTask()
+            advanceFlows()
+        }
         dispatchIdleMembers()
         return Outcome(effects: effects, reply: reply)
     }

@@ -89,7 +89,7 @@ public enum MobEventPayload: Sendable, Equatable {
     case textDelta(runId: String, turnId: String, delta: String)
     case textComplete(runId: String, turnId: String, content: String)
     case turnCompleted(runId: String, turnId: String, stopReason: StopReason, usage: TokenUsage)
-    case runCompleted(runId: String, result: String, usage: TokenUsage)
+    case runCompleted(runId: String, result: String, usage: TokenUsage, durationMs: Int64)
     case runFailed(runId: String, error: String)
     /// A member broadcast a thought; `deliveredTo` are the peers that hear it (wiring).
     case memberThought(runId: String?, content: String, deliveredTo: [String])
@@ -163,8 +163,8 @@ public enum MobEventPayload: Sendable, Equatable {
             set("run_id", runId); set("turn_id", turnId); set("content", content)
         case .turnCompleted(let runId, let turnId, let stopReason, let usage):
             set("run_id", runId); set("turn_id", turnId); set("stop_reason", stopReason.rawValue); fields["usage"] = usage.json
-        case .runCompleted(let runId, let result, let usage):
-            set("run_id", runId); set("result", result); fields["usage"] = usage.json
+        case .runCompleted(let runId, let result, let usage, let durationMs):
+            set("run_id", runId); set("result", result); fields["usage"] = usage.json; number("duration_ms", durationMs)
         case .runFailed(let runId, let error):
             set("run_id", runId); set("error", error)
         case .memberThought(let runId, let content, let deliveredTo):

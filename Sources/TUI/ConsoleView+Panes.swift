@@ -17,27 +17,82 @@ extension ConsoleView {
             frame.put("no agents yet", row: rect.top + 1, column: rect.left + 2, style: style(theme.muted, dim: true), maxWidth: rect.width - 3)
             return
         }
-        let first = state.firstVisibleRosterIndex(rows: rows)
-        for (offset, agent) in state.roster.dropFirst(first).prefix(rows).enumerated() {
-            let index = first + offset
+        let lines = state.rosterLines
+        let first = state.firstVisibleRosterLine(rows: rows)
+        let cursorIndex = state.focus == .roster ? state.rosterCursorIndex : nil
+        for (offset, line) in lines.dropFirst(first).prefix(rows).enumerated() {
             let row = rect.top + 1 + offset
-            let isCursor = index == state.rosterCursor && state.focus == .roster
-            let isSelected = agent.agentId == state.selectedAgentId
-            var column = rect.left + 1
-            let width = rect.width - 2
-            let line = style(agent.isOnline ? theme.text : theme.muted, dim: !agent.isOnline, reverse: isCursor)
-            if isCursor { frame.fill(row: row, column: column, width: width, height: 1, style: line) }
-            column += frame.put(agent.isOnline ? "●" : "○", row: row, column: column,
-                                style: style(agentColor(agent.color), reverse: isCursor), maxWidth: 1)
-            column += frame.put(" \(agent.slot) ", row: row, column: column, style: style(theme.muted, reverse: isCursor))
-            column += frame.put(agent.name.isEmpty ? "(unnamed)" : agent.name, row: row, column: column,
-                                style: style(agentColor(agent.color), bold: isSelected, reverse: isCursor),
-                                maxWidth: rect.right - 1 - column)
-            // The activity shows only when it fits whole: half a word says nothing.
-            let detail = " \(agent.activity)"
-            if detail.displayWidth <= rect.right - 1 - column {
-                frame.put(detail, row: row, column: column, style: style(theme.muted, dim: true, reverse: isCursor))
+            switch line {
+            case .agent(let index):
+                drawRosterRow(state, index: index, isCursor: index == cursorIndex, row: row, in: rect, into: &frame)
+            case .mob(let mobIndex):
+                let mob = state.mobs[mobIndex]
+                let active = mob.members.filter { $0.status == .active }.count
+                frame.put("▾ \(mob.id) · \(active) of \(mob.members.count) active", row: row, column: rect.left + 1,
+                          style: style(theme.title, bold: true), maxWidth: rect.width - 2)
+            case .blank:
+                break
+            case .flow(let mobIndex):
+                guard let run = state.mobs[mobIndex].flowRun else { continue }
+                frame.put("Flow \(run.flowId) · \(run.status.rawValue)", row: row, column: rect.left + 1,
+                          style: style(run.status == .failed ? theme.error : theme.title, bold: true), maxWidth: rect.width - 2)
+            case .flowStep(let mobIndex, let stepIndex):
+                guard let step = state.mobs[mobIndex].flowRun?.steps[stepIndex] else { continue }
+                drawFlowStep(step, row: row, in: rect, into: &frame)
             }
+        }
+    }
+
+    /// One agent: presence, slot, name, and what it does (a mob member: its role when its name differs,
+    /// its status when it is not active, the tokens it used).
+    private func drawRosterRow(_ state: State, index: Int, isCursor: Bool, row: Int, in rect: Layout.Rect, into frame: inout Frame) {
+        let agent = state.roster[index]
+        let isSelected = agent.agentId == state.selectedAgentId
+        var column = rect.left + 1
+        let line = style(agent.isOnline ? theme.text : theme.muted, dim: !agent.isOnline, reverse: isCursor)
+        if isCursor { frame.fill(row: row, column: column, width: rect.width - 2, height: 1, style: line) }
+        column += frame.put(agent.isOnline ? "●" : "○", row: row, column: column,
+                            style: style(agentColor(agent.color), reverse: isCursor), maxWidth: 1)
+        column += frame.put(" \(agent.slot) ", row: row, column: column, style: style(theme.muted, reverse: isCursor))
+        column += frame.put(agent.name.isEmpty ? "(unnamed)" : agent.name, row: row, column: column,
+                            style: style(agentColor(agent.color), bold: isSelected, reverse: isCursor),
+                            maxWidth: rect.right - 1 - column)
+        var detail = " \(agent.activity)"
+        if let (_, member) = state.mobMember(atRosterIndex: index) {
+            let role = member.profile == member.id ? "" : " (\(member.profile))"
+            let status = member.status == .active ? "\(agent.activity)" : member.status.rawValue
+            detail = "\(role) \(status)\(member.tokens > 0 ? " · \(member.tokens) tok" : "")"
+        }
+        // The detail shows only when it fits whole: half a word says nothing.
+        if detail.displayWidth <= rect.right - 1 - column {
+            frame.put(detail, row: row, column: column, style: style(theme.muted, dim: true, reverse: isCursor))
+        }
+    }
+
+    /// A step of the flow pane: its state, its id, and who answered (✓) or failed (✗).
+    private func drawFlowStep(_ step: FlowRunView.FlowStepView, row: Int, in rect: Layout.Rect, into frame: inout Frame) {
+        let (mark, color): (String, Color) = switch step.state {
+        case .completed: ("✓", theme.response)
+        case .failed: ("✗", theme.error)
+        case .running: ("…", theme.warning)
+        case .skipped, .canceled: ("–", theme.muted)
+        case .pending: ("·", theme.muted)
+        }
+        var column = rect.left + 1
+        column += frame.put("\(mark) ", row: row, column: column, style: style(color, bold: true))
+        column += frame.put(step.id, row: row, column: column, style: style(theme.text), maxWidth: rect.right - 1 - column)
+        let who = step.targets.map { target -> String in
+            switch target.state {
+            case .completed: "\(target.member) ✓"
+            case .failed: "\(target.member) ✗"
+            case .dispatched: "\(target.member) …"
+            case .skipped, .canceled: "\(target.member) –"
+            }
+        }.joined(separator: ", ")
+        // A step done by the member of the same name needs no "who".
+        let isObvious = step.targets.count == 1 && step.targets[0].member == step.id
+        if !who.isEmpty && !isObvious {
+            frame.put(" \(who)", row: row, column: column, style: style(theme.muted, dim: true), maxWidth: rect.right - 1 - column)
         }
     }
 

@@ -20,10 +20,13 @@ final class EffectRunner: Sendable {
     private let hub: WebSocketHub
     private let link = ArenaLink()
     private let polls = PollCounter()
+    /// The mobs the console hosts, for `/flow`, `/send` and the other mob commands.
+    private let mobs: LocalMobs?
 
-    init(target: Target, inbox: ActionInbox) throws {
+    init(target: Target, inbox: ActionInbox, mobs: LocalMobs? = nil) throws {
         self.target = target
         self.inbox = inbox
+        self.mobs = mobs
         hub = try target.certificateAuthorityFile.map { try WebSocketHub(certificateAuthorityFile: $0) } ?? WebSocketHub.shared()
     }
 
@@ -45,6 +48,8 @@ final class EffectRunner: Sendable {
         case .postClearTasks:
             post("/clear-tasks", body: [:]) { .clearPosted($0) }
         case .pollRoster: pollRoster()
+        case .mob(let command):
+            if let mobs { mobs.perform(command) } else { inbox.post(.notice(.error, "No mob runs in this console")) }
         case .quit:
             link.close(code: 1001, reason: "console closed")
         }

@@ -36,7 +36,7 @@ struct MobValidateCommand: ParsableCommand {
             print(Sanitizer.line("\(file): mob \(definition.id) is valid: \(definition.profiles.count) profiles, \(definition.members.count) members, "
                 + "flows \(definition.flows.keys.sorted().joined(separator: ", "))\(definition.onTask.map { "; on_task \($0)" } ?? "")"))
         } catch {
-            FileHandle.standardError.write(Data((error.description.split(separator: "\n").map { Sanitizer.line(String($0)) }.joined(separator: "\n") + "\n").utf8))
+            FileHandle.standardError.write(Data((error.lines.joined(separator: "\n") + "\n").utf8))
             throw ExitCode(1)
         }
     }
@@ -81,7 +81,7 @@ struct MobRunCommand: ParsableCommand {
             mobFile = FileManager.default.fileExists(atPath: file) || !BuiltInMobs.names.contains(file)
                 ? try MobFile.load(file) : try BuiltInMobs.load(file)
         } catch {
-            FileHandle.standardError.write(Data((error.description.split(separator: "\n").map { Sanitizer.line(String($0)) }.joined(separator: "\n") + "\n").utf8))
+            FileHandle.standardError.write(Data((error.lines.joined(separator: "\n") + "\n").utf8))
             throw ExitCode(1)
         }
         let parameters = try Self.parse(params)
@@ -216,7 +216,7 @@ enum MobEventText {
         case .textComplete: return nil
         case .turnCompleted(_, _, let reason, let usage):
             return "model turn ended (\(reason.rawValue), \(usage.inputTokens) in, \(usage.outputTokens) out)"
-        case .runCompleted(let runId, let result, _): return "\(runId) answered: \(clip(result))"
+        case .runCompleted(let runId, let result, _, let ms): return "\(runId) answered in \(ms) ms: \(clip(result))"
         case .runFailed(let runId, let error): return "\(runId) failed: \(error)"
         case .memberThought(_, let content, let peers):
             return "thought\(peers.isEmpty ? "" : " (to \(peers.joined(separator: ", ")))"): \(clip(content))"

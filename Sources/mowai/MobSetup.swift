@@ -5,6 +5,7 @@ import Inference
 import Mob
 import MobRuntime
 import Personas
+import SafeText
 import Synchronization
 
 /// A mob definition file, read and checked as `mob validate` reports it: the JSON and its meaning
@@ -58,10 +59,13 @@ struct MobFileError: Error, CustomStringConvertible {
     let path: String
     let diagnostics: [MobDiagnostic]
 
-    var description: String {
+    var description: String { lines.joined(separator: "\n") }
+
+    /// The headline, then each problem on a line of its own, each sanitized (they quote the file).
+    var lines: [String] {
         let errors = diagnostics.filter { $0.severity == .error }.count
-        return "\(path) is not a valid mob definition (\(errors) problem\(errors == 1 ? "" : "s")):\n"
-            + diagnostics.map { "  \($0)" }.joined(separator: "\n")
+        return [Sanitizer.line("\(path) is not a valid mob definition (\(errors) problem\(errors == 1 ? "" : "s")):")]
+            + diagnostics.map { "  " + Sanitizer.line($0.description) }
     }
 }
 

@@ -33,14 +33,18 @@ enum Failure {
             return try body()
         } catch let exit as ExitCode {
             throw exit
+        } catch let invalid as MobFileError {
+            // Several problems, one line each (every line sanitized on its own).
+            throw report(invalid.lines.joined(separator: "\n"), preformatted: true)
         } catch let error as any Error & CustomStringConvertible {
             throw report(error.description)
         }
     }
 
-    static func report(_ message: String, code: Int32 = 1) -> ExitCode {
-        // Errors can echo what a peer, a guest or a file said: one line, no controls.
-        FileHandle.standardError.write(Data("mowai: \(Sanitizer.line(message))\n".utf8))
+    static func report(_ message: String, code: Int32 = 1, preformatted: Bool = false) -> ExitCode {
+        // Errors can echo what a peer, a guest or a file said: one line, no controls (unless the lines
+        // were sanitized one by one already).
+        FileHandle.standardError.write(Data("mowai: \(preformatted ? message : Sanitizer.line(message))\n".utf8))
         return ExitCode(code)
     }
 }

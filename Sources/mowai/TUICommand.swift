@@ -6,6 +6,8 @@ import ArgumentParser
 import Console
 import Foundation
 import Inference
+import Mob
+import MobRuntime
 import WebSocketClient
 
 struct TUICommand: ParsableCommand {
@@ -14,11 +16,12 @@ struct TUICommand: ParsableCommand {
         abstract: "The console: roster, chat, task banner and per-agent consoles of an arena.",
         discussion: """
         Without --arena it starts an arena in this process on 127.0.0.1 (port 8080, or a free one), opens \
-        the console as its admin, and hosts the five persona agents on the default model (--no-agents: \
-        none). With --arena it spectates that arena (mowai arena or the original Node Arena); --admin \
-        enables /task, /kick and /clear with the secret from MOWAI_ADMIN_SECRET or --admin-secret-file \
-        (never from the command line). --agent and --persona (repeatable) host local agents that take \
-        part in the arena; their consoles show their lifecycle, logs and the model's text.
+        the console as its admin, and hosts the built-in workshop mob on the default model: the five \
+        personas, whose debate flow runs on every task (--no-agents: none). With --arena it spectates that \
+        arena (mowai arena or the original Node Arena); --admin enables /task, /kick and /clear with the \
+        secret from MOWAI_ADMIN_SECRET or --admin-secret-file (never from the command line). --mob FILE \
+        (repeatable) hosts a mob; --agent and --persona (repeatable) host agents that each answer the \
+        arena's tasks. Their consoles show their lifecycle, logs and the model's text.
         """
     )
 
@@ -46,6 +49,9 @@ struct TUICommand: ParsableCommand {
     @Option(name: .customLong("agent"), help: "A Wasm agent to host (repeatable; default: mowai's own agent).")
     var agentFiles: [String] = []
 
+    @Option(name: .customLong("mob"), help: "A mob definition to host (repeatable; docs/MOBS.md).")
+    var mobFiles: [String] = []
+
     @OptionGroup var agents: AgentOptions
     @OptionGroup var model: ModelOption
     @OptionGroup var threads: ThreadsOption
@@ -58,8 +64,8 @@ struct TUICommand: ParsableCommand {
         let inbox = ActionInbox()
         var notices: [(Notice.Level, String)] = []
         let (loadedTheme, themeWarning) = ThemeLoader.load(theme)
-        // Before the terminal is taken: a bad --agent or --persona is an error on stderr.
-        let hosted = try Failure.reporting { try hostedAgents(notices: &notices) }
+        // Before the terminal is taken: a bad --agent, --persona or --mob is an error on stderr.
+        let hosted = try Failure.reporting { try hostedMobs(notices: &notices) }
 
         let url: WebSocketURL
         let secret: String?
@@ -85,15 +91,15 @@ struct TUICommand: ParsableCommand {
         var generator = SystemRandomNumberGenerator()
         let options = State.Options(arenaURL: "\(url)", isAdmin: secret != nil,
                                     observerAgentId: UUIDv4.make(using: &generator))
-        let runner = try EffectRunner(target: .init(url: url, adminSecret: secret, certificateAuthorityFile: caFile), inbox: inbox)
-        let console = ConsoleRunner(state: State(options: options, now: .now()), inbox: inbox,
-                                    effects: runner, theme: loadedTheme, notices: notices)
         var limits = SandboxLimits()
         limits.taskDeadlineMs = Int64(max(1, agents.taskTimeout)) * 1000
-        let local = try hosted.map { try LocalAgents(specs: $0.specs, llm: $0.llm, limits: limits, arena: url,
-                                                     hub: caFile.map { try WebSocketHub(certificateAuthorityFile: $0) } ?? WebSocketHub.shared(),
-                                                     inbox: inbox) }
-        local?.start()
+        let local = hosted.isEmpty ? nil
+            : LocalMobs(arena: url, hub: try caFile.map { try WebSocketHub(certificateAuthorityFile: $0) } ?? WebSocketHub.shared(),
+                        limits: limits, inbox: inbox, resolvers: Dictionary(hosted.map { ($0.definition.id, $0.resolve) }) { first, _ in first })
+        let runner = try EffectRunner(target: .init(url: url, adminSecret: secret, certificateAuthorityFile: caFile), inbox: inbox, mobs: local)
+        let console = ConsoleRunner(state: State(options: options, now: .now()), inbox: inbox,
+                                    effects: runner, theme: loadedTheme, notices: notices)
+        for mob in hosted { try local?.start(mob.definition) }
         defer { local?.stop() }
         do {
             try console.run()
@@ -102,20 +108,41 @@ struct TUICommand: ParsableCommand {
         }
     }
 
-    /// The agents to host and the model they share, or nil for none. Asked for explicitly, a missing
-    /// model is an error; for the default swarm it is a notice, and the console runs without agents.
-    private func hostedAgents(notices: inout [(Notice.Level, String)]) throws -> (specs: [AgentSpec], llm: LocalLLM)? {
-        let explicit = !agentFiles.isEmpty || !agents.personas.isEmpty || agents.config != nil
-        guard !noAgents, explicit || arena == nil else { return nil }
-        let lineup = try AgentLineup.specs(agentFiles: agentFiles, options: agents,
-                                           defaultPersonas: AgentLineup.fivePersonas, readsLocalConfig: false)
-        for note in lineup.notes { notices.append((.warning, note)) }
-        do {
-            return (lineup.specs, try SharedModel.load(model, threads: threads.checked(), agents: lineup.specs.count))
-        } catch where !explicit {
-            notices.append((.warning, "No local agents: \(error)"))
-            return nil
+    /// The mobs to host: each --mob, the agents of --agent/--persona as one mob, or (alone, with no
+    /// --arena) the built-in workshop mob. Asked for explicitly, a problem is an error; for the default
+    /// mob, a missing model is a notice and the console runs without agents.
+    private func hostedMobs(notices: inout [(Notice.Level, String)]) throws -> [(definition: MobDefinition, resolve: MobRuntime.Resolver)] {
+        guard !noAgents else { return [] }
+        let explicitAgents = !agentFiles.isEmpty || !agents.personas.isEmpty || agents.config != nil
+        let threads = try threads.checked()
+        var mobs: [(definition: MobDefinition, resolve: MobRuntime.Resolver)] = []
+        let models = ModelPool(defaultModel: model.model, threads: threads, sequences: 8)
+        for file in mobFiles {
+            let mob = try MobFile.load(file)
+            for warning in mob.warnings { notices.append((.warning, "\(file): \(warning)")) }
+            guard !mobs.contains(where: { $0.definition.id == mob.definition.id }) else {
+                throw ValidationErrorMessage("two mobs are named \(mob.definition.id): mob ids must differ")
+            }
+            mobs.append((mob.definition, MemberFactory.resolver(file: mob, models: models)))
         }
+        if explicitAgents {
+            let lineup = try AgentLineup.specs(agentFiles: agentFiles, options: agents, defaultPersonas: AgentLineup.fivePersonas,
+                                               readsLocalConfig: false)
+            for note in lineup.notes { notices.append((.warning, note)) }
+            let (definition, resolve) = AdHocMob.make(from: lineup.specs, llm: try models.model(nil))
+            mobs.append((definition, resolve))
+        }
+        if mobs.isEmpty && arena == nil {
+            // The default: the workshop mob, if the default model is there to run it.
+            do {
+                _ = try models.model(nil)
+                let workshop = try BuiltInMobs.load("workshop")
+                mobs.append((workshop.definition, MemberFactory.resolver(file: workshop, models: models)))
+            } catch {
+                notices.append((.warning, "No local agents: \(error)"))
+            }
+        }
+        return mobs
     }
 
     private func adminSecret(required: Bool = true) throws -> String? {

@@ -140,7 +140,7 @@ struct ScrolledRosterClickTests {
         store.prepare(.arena(snapshot(agents: (0..<30).map { entry("agent-\($0)", slot: $0) }), at: now))
         for _ in 0..<25 { store.prepare(.key(.down)) }
         // 80×24: the roster has 17 lines inside its borders (rows 4…20); the cursor (25) is the last shown.
-        #expect(store.state.firstVisibleRosterIndex(rows: 17) == 9)
+        #expect(store.state.firstVisibleRosterLine(rows: 17) == 9)
         store.prepare(.click(row: 4, column: 3))
         #expect(store.state.selectedAgentId == agentId(9))
         store.prepare(.key(.tab)); store.prepare(.key(.tab))

@@ -51,7 +51,7 @@ struct MobMemberTests {
         harness.answer("ada", "hi there", tokens: 7)
         #expect(harness.eventTypes == ["turn_started", "text_delta", "text_complete", "turn_completed", "run_completed"])
         let runId = "team-run-1"
-        #expect(harness.events.last?.payload == .runCompleted(runId: runId, result: "hi there", usage: TokenUsage(inputTokens: 5, outputTokens: 7)))
+        #expect(harness.events.last?.payload == .runCompleted(runId: runId, result: "hi there", usage: TokenUsage(inputTokens: 5, outputTokens: 7), durationMs: 0))
         #expect(harness.events[3].payload == .turnCompleted(runId: runId, turnId: "\(runId).1", stopReason: .endTurn, usage: TokenUsage(inputTokens: 5, outputTokens: 7)))
         #expect(harness.mob.members["ada"]?.usage.total == 12)
         #expect(harness.running("ada") == nil)
@@ -104,7 +104,7 @@ struct MobMemberTests {
         #expect(harness.effects.suffix(4).contains(.startMember(member: "ada", generation: 2, profile: "a")))
         // The old generation's late answer is not the new one's.
         _ = try harness.send(.report(member: "ada", generation: 1, .runFinished(output: "stale")))
-        #expect(!harness.events.contains { if case .runCompleted(_, "stale", _) = $0.payload { true } else { false } })
+        #expect(!harness.events.contains { if case .runCompleted(_, "stale", _, _) = $0.payload { true } else { false } })
     }
 
     @Test("a member that traps fails with its work; the others carry on")
@@ -299,6 +299,27 @@ struct MobArenaTests {
         #expect(harness.effects.contains(.arenaPost(member: "contrarian", taskId: taskId, .thought("contrarian!"))))
         harness.answer("synthesiser", "Saturday.")
         #expect(harness.effects.contains(.arenaPost(member: "synthesiser", taskId: taskId, .response("Saturday.", durationMs: 0))))
+    }
+
+    @Test("a newer arena task waits for the running flow and supersedes older waiting ones")
+    func newestTaskWins() throws {
+        var harness = MobHarness(try definition(workshopJSON))
+        try harness.send(.arenaTask(taskId: "t1", description: "First"))
+        try harness.send(.arenaTask(taskId: "t2", description: "Second"))
+        try harness.send(.arenaTask(taskId: "t3", description: "Third"))
+        #expect(harness.mob.flowRuns.count == 1)
+        #expect(harness.events.contains { $0.payload == .memberLog(level: "info", text: "skipped arena task t2: a newer one arrived") })
+        for member in ["contrarian", "first-principles", "devils-advocate", "pragmatist", "synthesiser"] { harness.answer(member, "ok") }
+        #expect(harness.mob.runs.map(\.arenaTaskId) == ["t1", "t3"])
+        #expect(harness.runs.suffix(4).allSatisfy { $0.text == "Third" })
+    }
+
+    @Test("without on_task, a newer arena task replaces the ones still waiting in each member's queue")
+    func newestTaskWinsPerMember() throws {
+        var harness = MobHarness(try definition(MobMemberTests.team))
+        for task in ["t1", "t2", "t3"] { try harness.send(.arenaTask(taskId: task, description: task)) }
+        harness.answer("ada", "done")
+        #expect(harness.runs.filter { $0.member == "ada" }.map(\.text) == ["t1", "t3"])
     }
 
     @Test("without on_task every member answers the arena's task itself")
