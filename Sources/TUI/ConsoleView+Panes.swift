@@ -28,8 +28,8 @@ extension ConsoleView {
             case .mob(let mobIndex):
                 let mob = state.mobs[mobIndex]
                 let active = mob.members.filter { $0.status == .active }.count
-                frame.put("▾ \(mob.id) · \(active) of \(mob.members.count) active", row: row, column: rect.left + 1,
-                          style: style(theme.title, bold: true), maxWidth: rect.width - 2)
+                frame.put(TextWrap.truncated("▾ \(mob.id) (\(active)/\(mob.members.count) active)", width: rect.width - 2), row: row,
+                          column: rect.left + 1, style: style(theme.title, bold: true), maxWidth: rect.width - 2)
             case .blank:
                 break
             case .flow(let mobIndex):
@@ -57,15 +57,18 @@ extension ConsoleView {
         column += frame.put(agent.name.isEmpty ? "(unnamed)" : agent.name, row: row, column: column,
                             style: style(agentColor(agent.color), bold: isSelected, reverse: isCursor),
                             maxWidth: rect.right - 1 - column)
-        var detail = " \(agent.activity)"
+        // What follows the name, most telling first; each part shows only when it fits whole.
+        var parts = ["\(agent.activity)"]
         if let (_, member) = state.mobMember(atRosterIndex: index) {
-            let role = member.profile == member.id ? "" : " (\(member.profile))"
-            let status = member.status == .active ? "\(agent.activity)" : member.status.rawValue
-            detail = "\(role) \(status)\(member.tokens > 0 ? " · \(member.tokens) tok" : "")"
+            parts = member.status == .active ? [] : [member.status.rawValue]
+            if member.profile != member.id { parts.append(member.profile) }
+            if member.status == .active { parts.append("\(agent.activity)") }
+            if member.tokens > 0 { parts.append("\(member.tokens) tok") }
         }
-        // The detail shows only when it fits whole: half a word says nothing.
-        if detail.displayWidth <= rect.right - 1 - column {
-            frame.put(detail, row: row, column: column, style: style(theme.muted, dim: true, reverse: isCursor))
+        for part in parts {
+            let text = " \(part)"
+            guard text.displayWidth <= rect.right - 1 - column else { break }
+            column += frame.put(text, row: row, column: column, style: style(theme.muted, dim: true, reverse: isCursor))
         }
     }
 
@@ -91,8 +94,8 @@ extension ConsoleView {
         }.joined(separator: ", ")
         // A step done by the member of the same name needs no "who".
         let isObvious = step.targets.count == 1 && step.targets[0].member == step.id
-        if !who.isEmpty && !isObvious {
-            frame.put(" \(who)", row: row, column: column, style: style(theme.muted, dim: true), maxWidth: rect.right - 1 - column)
+        if !who.isEmpty && !isObvious && rect.right - 1 - column > 2 {
+            frame.put(TextWrap.truncated(" \(who)", width: rect.right - 1 - column), row: row, column: column, style: style(theme.muted, dim: true))
         }
     }
 

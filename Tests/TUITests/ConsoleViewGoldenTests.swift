@@ -1,6 +1,7 @@
 import ArenaProtocol
 import Console
 import Foundation
+import Mob
 import Testing
 @testable import TUI
 
@@ -72,6 +73,38 @@ struct ConsoleViewGoldenTests {
     @Test("a workshop at 80×24: banner, roster with wide names, chat, the selected console, status")
     func workshop80x24() throws {
         try check("workshop-80x24", Self.workshop(columns: 80, rows: 24))
+    }
+
+    @Test("a hosted mob at 100×30: its members under its heading by role, with tokens, and the flow pane")
+    func mob100x30() throws {
+        var state = State(options: .init(arenaURL: "ws://127.0.0.1:8080", isAdmin: true,
+                                         observerAgentId: "0b9d5f8e-1c2d-4e3f-8a9b-0c1d2e3f4a5b"), now: Self.now)
+        _ = reduce(&state, .resize(columns: 100, rows: 30))
+        _ = reduce(&state, .connected(at: Self.now))
+        let members = [("contrarian", "contrarian", 0), ("pragmatist", "pragmatist", 1), ("helper", "pragmatist", 2), ("synthesiser", "synthesiser", 3)]
+        _ = reduce(&state, .mobAttached(MobView(
+            id: "workshop", profiles: ["contrarian", "pragmatist", "synthesiser"],
+            flows: [FlowOutline(id: "debate", steps: [("contrarian", "contrarian"), ("pragmatist", "pragmatist"), ("synthesis", "synthesiser")], parameters: ["task"])],
+            members: members.map { MobMemberView(id: $0.0, profile: $0.1, agentId: Self.agentId($0.2)) })))
+        let agents: [JSONValue] = members.map { name, profile, slot in
+            ["agentId": .string(Self.agentId(slot)), "slot": .number(Double(slot)), "name": .string(name), "color": "#87d787",
+             "persona": .string(profile), "version": "1.0", "connectedAt": .number(Double(Self.now.wallMs))]
+        }
+        _ = reduce(&state, .arena(["type": "ARENA_SNAPSHOT", "payload": ["agents": .array(agents), "tasks": [
+            ["taskId": .string(Self.taskId), "description": "Plan a picnic for twelve", "issuedAt": .number(Double(Self.now.wallMs))]],
+            "history": [], "admin": true]], at: Self.now))
+        func event(_ payload: MobEventPayload, from source: String = "workshop") -> Action {
+            .mob(MobEvent(eventId: "e", source: source, seq: 1, mobId: "workshop", timestampMs: Self.now.wallMs, payload: payload))
+        }
+        _ = reduce(&state, event(.flowStarted(runId: "workshop-flow-1", flowId: "debate", params: ["task": "Plan a picnic for twelve"])))
+        for (step, target) in [("contrarian", "contrarian"), ("pragmatist", "pragmatist"), ("pragmatist", "helper")] {
+            _ = reduce(&state, event(.stepDispatched(runId: "workshop-flow-1", stepId: step, target: target, memberRunId: "r", attempt: 1)))
+        }
+        _ = reduce(&state, event(.stepCompleted(runId: "workshop-flow-1", stepId: "contrarian", target: "contrarian", output: "No.", durationMs: 900)))
+        _ = reduce(&state, event(.stepCompleted(runId: "workshop-flow-1", stepId: "contrarian", target: nil, output: "No.", durationMs: 900)))
+        _ = reduce(&state, event(.stepCompleted(runId: "workshop-flow-1", stepId: "pragmatist", target: "pragmatist", output: "Bread.", durationMs: 900)))
+        _ = reduce(&state, event(.turnCompleted(runId: "r", turnId: "r.1", stopReason: .endTurn, usage: TokenUsage(inputTokens: 200, outputTokens: 40)), from: "pragmatist"))
+        try check("mob-100x30", state)
     }
 
     @Test("the same workshop at 140×45: chat and console side by side")
