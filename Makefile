@@ -23,13 +23,14 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest --no-parallel
 
-# Throughput and latency of the arena relay, and frame times of the console (see README).
+# Throughput and latency of the arena relay, frame times of the console, agent and mob overheads (see README).
 bench: release
 	.build/release/mowai bench arena $(ARGS)
 	.build/release/mowai bench tui
 	.build/release/mowai bench agents
+	.build/release/mowai bench mob
 
-# Rebuilds the shipped agents (wit/agents/*/*.wasm, committed) and embeds the default agent and the
+# Rebuilds the shipped agents (wit/agents/*/*.wasm, committed) and embeds the default agent, the built-in mobs and the
 # personas into the binary. Needs only the Swift toolchain's clang and wasm-ld; `mowai` itself needs neither.
 agents:
 	scripts/build-agents.sh

@@ -55,7 +55,7 @@ let package = Package(
         ),
 
         // Mobs at run time: members' agents, push subscriptions, members in arenas.
-        .target(name: "MobRuntime", dependencies: ["Mob", "Agents", "Inference", "ArenaProtocol", "WebSocketClient"]),
+        .target(name: "MobRuntime", dependencies: ["Mob", "Agents", "Inference", "ArenaProtocol", "WebSocketClient", "CAgentAssets"]),
 
         // A local agent in an arena: the socket around the pure ParticipantSession.
         .target(name: "AgentParticipants", dependencies: ["Agents", "WebSocketClient", "ArenaProtocol", "Inference"]),

@@ -59,7 +59,7 @@ public enum AgentBench {
     }
 
     /// Resident set size from /proc/self/statm (Linux), in bytes.
-    static func residentBytes() -> Int {
+    public static func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }

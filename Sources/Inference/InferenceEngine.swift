@@ -11,6 +11,10 @@ final class InferenceEngine: @unchecked Sendable {
     private let tokenizer: Tokenizer
     private let inbox = Mutex(Inbox())
     private let wakeup = NSCondition()
+    private let counters = Mutex(BatchStatistics())
+
+    /// How full the forward passes were so far.
+    var statistics: BatchStatistics { counters.withLock { $0 } }
 
     private struct Inbox {
         var nextID = 1
@@ -106,6 +110,9 @@ final class InferenceEngine: @unchecked Sendable {
         turn = (turn + 1) % active.count
         let order = Array(active[turn...] + active[..<turn])
         let counts = BatchPlanner.plan(demands: order.map(\.demand), capacity: context.batchCapacity)
+        let sequences = counts.filter { $0 > 0 }.count
+        let rows = counts.reduce(0, +)
+        counters.withLock { $0.record(rows: rows, sequences: sequences) }
         context.clearBatch()
         var sampled: [Job] = []
         for (job, count) in zip(order, counts) where count > 0 {
@@ -198,4 +205,27 @@ private final class Job {
 
     /// Tokens it could feed now.
     var demand: Int { pendingToken != nil ? 1 : prompt.count - fed }
+}
+
+/// What the engine's forward passes held: how many passes, token rows and sequences. Occupancy is what a
+/// swarm gains from sharing one model: several agents' tokens in one pass over the weights.
+public struct BatchStatistics: Sendable, Equatable {
+    public private(set) var passes = 0
+    public private(set) var rows = 0
+    public private(set) var sequences = 0
+    public private(set) var mostSequences = 0
+
+    public init() {}
+
+    mutating func record(rows: Int, sequences: Int) {
+        passes += 1
+        self.rows += rows
+        self.sequences += sequences
+        mostSequences = max(mostSequences, sequences)
+    }
+
+    /// Sequences per pass, on average.
+    public var meanSequences: Double { passes == 0 ? 0 : Double(sequences) / Double(passes) }
+    /// Token rows per pass, on average.
+    public var meanRows: Double { passes == 0 ? 0 : Double(rows) / Double(passes) }
 }

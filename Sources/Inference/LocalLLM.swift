@@ -8,6 +8,10 @@ public final class LocalLLM: LLM, @unchecked Sendable {
     public let tokenizer: Tokenizer
     public let template: ChatTemplate
     public var contextLength: Int { engine.context.contextLength }
+    /// How full the engine's forward passes have been (several agents' tokens share a pass).
+    public var batchStatistics: BatchStatistics { engine.statistics }
+    /// How many sequences (concurrent requests) one pass can hold.
+    public var sequenceCapacity: Int { engine.context.sequenceCount }
     private let engine: InferenceEngine
     /// Models of 128k positions would otherwise reserve gigabytes of address space per request.
     public static let defaultContextLimit = 8192

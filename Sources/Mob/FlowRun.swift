@@ -18,6 +18,14 @@ public struct FlowRun: Sendable, Equatable {
     public internal(set) var error: String?
     public internal(set) var finishedAt: Moment?
 
+    // The scheduler's bookkeeping, so each event costs what it touches, not a pass over every step.
+    /// Steps whose dependencies have all finished, not started yet, in the flow's order.
+    var ready: [String]
+    /// For each step still waiting: how many of its dependencies have not finished.
+    var waitingOn: [String: Int]
+    /// Steps not finished yet; the run ends when none are left.
+    var unfinished: Int
+
     init(id: String, flowId: String, flow: Flow, params: [String: String], startedAt: Moment, arenaTaskId: String?) {
         self.id = id
         self.flowId = flowId
@@ -25,6 +33,15 @@ public struct FlowRun: Sendable, Equatable {
         self.startedAt = startedAt
         self.arenaTaskId = arenaTaskId
         steps = flow.steps.mapValues { _ in StepRun() }
+        waitingOn = flow.steps.filter { !$0.value.dependsOn.isEmpty }.mapValues { Set($0.dependsOn).count }
+        ready = flow.order.filter { flow.steps[$0]?.dependsOn.isEmpty == true }
+        unfinished = flow.steps.count
+    }
+
+    public static func == (lhs: FlowRun, rhs: FlowRun) -> Bool {
+        lhs.id == rhs.id && lhs.flowId == rhs.flowId && lhs.params == rhs.params && lhs.startedAt == rhs.startedAt
+            && lhs.arenaTaskId == rhs.arenaTaskId && lhs.status == rhs.status && lhs.steps == rhs.steps
+            && lhs.output == rhs.output && lhs.error == rhs.error && lhs.finishedAt == rhs.finishedAt
     }
 }
 

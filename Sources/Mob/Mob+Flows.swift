@@ -39,16 +39,13 @@ extension Mob {
 
     // MARK: Scheduling
 
-    /// Starts every step whose dependencies are done, in every running flow, until nothing changes.
+    /// Starts every step whose dependencies are done, in every running flow, until none is left ready.
     mutating func advanceFlows() {
-        for runId in flowRunOrder {
-            guard let run = flowRuns[runId], run.status == .running, let flow = flow(run.flowId) else { continue }
-            for stepId in flow.order {
-                guard let current = flowRuns[runId], current.status == .running, current.steps[stepId]?.state == .pending,
-                      let step = flow.steps[stepId] else { continue }
-                let dependencies = step.dependsOn.compactMap { current.steps[$0] }
-                guard dependencies.allSatisfy(\.isFinished) else { continue }
-                if let blocked = step.dependsOn.first(where: { [.skipped, .canceled].contains(current.steps[$0]?.state) }) {
+        for runId in flowRunOrder where flowRuns[runId]?.status == .running {
+            guard let flowId = flowRuns[runId]?.flowId, let flow = flow(flowId) else { continue }
+            while flowRuns[runId]?.status == .running, let stepId = takeReady(in: runId, flow: flow) {
+                guard let step = flow.steps[stepId] else { continue }
+                if let blocked = step.dependsOn.first(where: { [.skipped, .canceled].contains(flowRuns[runId]?.steps[$0]?.state) }) {
                     skip(stepId, in: runId, reason: "step \(blocked) did not run")
                     continue
                 }
@@ -58,17 +55,42 @@ extension Mob {
         }
     }
 
+    /// The ready step that comes first in the flow's order, taken off the ready list.
+    private mutating func takeReady(in runId: String, flow: Flow) -> String? {
+        guard let ready = flowRuns[runId]?.ready, !ready.isEmpty else { return nil }
+        let first = ready.indices.min { flow.position[ready[$0]] ?? 0 < flow.position[ready[$1]] ?? 0 } ?? 0
+        return flowRuns[runId]?.ready.remove(at: first)
+    }
+
+    /// A step finished (completed, failed or skipped): the steps waiting on it may become ready.
+    private mutating func markFinished(_ stepId: String, in runId: String) {
+        guard let flowId = flowRuns[runId]?.flowId, let flow = flow(flowId) else { return }
+        flowRuns[runId]?.unfinished -= 1
+        for dependent in flow.dependents[stepId] ?? [] {
+            guard let left = flowRuns[runId]?.waitingOn[dependent] else { continue }
+            if left <= 1 {
+                flowRuns[runId]?.waitingOn[dependent] = nil
+                flowRuns[runId]?.ready.append(dependent)
+            } else {
+                flowRuns[runId]?.waitingOn[dependent] = left - 1
+            }
+        }
+    }
+
     private mutating func skip(_ stepId: String, in runId: String, reason: String) {
         flowRuns[runId]?.steps[stepId]?.state = .skipped
         flowRuns[runId]?.steps[stepId]?.error = reason
         flowRuns[runId]?.steps[stepId]?.finishedAt = now
+        markFinished(stepId, in: runId)
         emit(.stepSkipped(runId: runId, stepId: stepId, reason: reason))
     }
 
-    /// What `{{steps.ID.output}}` renders as: the output, or why there is none.
-    private func outputs(of run: FlowRun) -> [String: String] {
+    /// What `{{steps.ID.output}}` renders as for the steps `step` quotes or gathers: the output, or why
+    /// there is none.
+    private func outputs(for step: Step, in runId: String) -> [String: String] {
         var outputs: [String: String] = [:]
-        for (stepId, step) in run.steps {
+        for stepId in Set(step.message.steps + (step.dispatchMode == .fanIn ? step.dependsOn : [])) {
+            guard let step = flowRuns[runId]?.steps[stepId] else { continue }
             switch step.state {
             case .completed: outputs[stepId] = step.output ?? ""
             case .failed: outputs[stepId] = "[step \(stepId) failed: \(step.error ?? "no reason given")]"
@@ -78,24 +100,28 @@ extension Mob {
         return outputs
     }
 
+    /// A step's message for this run: its template filled in; for fan_in, the outputs it gathers that
+    /// the template does not quote come after it (gathering is the point of fan_in).
+    private func message(of step: Step, in runId: String) -> Result<String, Template.MissingValue> {
+        let outputs = outputs(for: step, in: runId)
+        return step.message.render(parameters: flowRuns[runId]?.params ?? [:], outputs: outputs).map { text in
+            guard step.dispatchMode == .fanIn else { return text }
+            let quoted = Set(step.message.steps)
+            return step.dependsOn.filter { !quoted.contains($0) }.reduce(text) { text, dependency in
+                text + "\n\n\(dependency):\n\(outputs[dependency] ?? "")"
+            }
+        }
+    }
+
     private mutating func startStep(_ stepId: String, _ step: Step, in runId: String, flow: Flow) {
-        guard let run = flowRuns[runId] else { return }
         flowRuns[runId]?.steps[stepId]?.state = .running
         flowRuns[runId]?.steps[stepId]?.startedAt = now
-        let outputs = outputs(of: run)
-        var message: String
-        switch step.message.render(parameters: run.params, outputs: outputs) {
+        let message: String
+        switch self.message(of: step, in: runId) {
         case .success(let text): message = text
         case .failure(let missing):
             failStep(stepId, in: runId, reason: missing.description)
             return
-        }
-        if step.dispatchMode == .fanIn {
-            // Gathering is the point of fan_in: what the template does not quote, it gets anyway.
-            let quoted = Set(step.message.steps)
-            for dependency in step.dependsOn where !quoted.contains(dependency) {
-                message += "\n\n\(dependency):\n\(outputs[dependency] ?? "")"
-            }
         }
         let candidates = activeMembers.filter { $0.profile == step.role }
         let targets = step.dispatchMode == .fanOut ? candidates : Array(candidates.prefix(1))
@@ -161,8 +187,8 @@ extension Mob {
 
     /// The rendered message of a step, again, for a retry.
     private func retryText(_ flowRunId: String, _ stepId: String) -> String? {
-        guard let run = flowRuns[flowRunId], let step = flow(run.flowId)?.steps[stepId],
-              case .success(let text) = step.message.render(parameters: run.params, outputs: outputs(of: run)) else { return nil }
+        guard let flowId = flowRuns[flowRunId]?.flowId, let step = flow(flowId)?.steps[stepId],
+              case .success(let text) = message(of: step, in: flowRunId) else { return nil }
         return text
     }
 
@@ -205,6 +231,7 @@ extension Mob {
         flowRuns[flowRunId]?.steps[stepId]?.state = .completed
         flowRuns[flowRunId]?.steps[stepId]?.output = output
         flowRuns[flowRunId]?.steps[stepId]?.finishedAt = now
+        markFinished(stepId, in: flowRunId)
         emit(.stepCompleted(runId: flowRunId, stepId: stepId, target: nil, output: output,
                             durationMs: now.milliseconds(since: stepRun.startedAt ?? now)))
     }
@@ -215,6 +242,7 @@ extension Mob {
         flowRuns[flowRunId]?.steps[stepId]?.state = .failed
         flowRuns[flowRunId]?.steps[stepId]?.error = reason
         flowRuns[flowRunId]?.steps[stepId]?.finishedAt = now
+        markFinished(stepId, in: flowRunId)
         emit(.stepFailed(runId: flowRunId, stepId: stepId, target: nil, error: reason))
         if flow(run.flowId)?.steps[stepId]?.failurePolicy == .escalate {
             finish(flowRunId, as: .failed, reason: "step \(stepId) failed: \(reason)")
@@ -241,8 +269,7 @@ extension Mob {
     }
 
     private mutating func completeIfDone(_ flowRunId: String) {
-        guard let run = flowRuns[flowRunId], run.status == .running, let flow = flow(run.flowId),
-              run.steps.values.allSatisfy(\.isFinished) else { return }
+        guard let run = flowRuns[flowRunId], run.status == .running, run.unfinished == 0, let flow = flow(run.flowId) else { return }
         let finals = flow.terminalSteps.filter { run.steps[$0]?.state == .completed }
         guard !finals.isEmpty else {
             finish(flowRunId, as: .failed, reason: "no final step completed")
@@ -297,7 +324,9 @@ extension Mob {
                 finish(runId, as: .failed, reason: "the flow ran longer than its limit of \(definition.limits.maxFlowDurationMs) ms")
                 continue
             }
-            for (stepId, stepRun) in run.steps.sorted(by: { $0.key < $1.key }) where stepRun.state == .running && isPastDeadline(stepId, in: run) {
+            let expired = run.steps.filter { $0.value.state == .running && isPastDeadline($0.key, in: run) }.keys.sorted()
+            for stepId in expired {
+                guard let stepRun = flowRuns[runId]?.steps[stepId], stepRun.state == .running else { continue }
                 let timeout = flow(run.flowId)?.steps[stepId]?.timeoutMs ?? 0
                 for (index, target) in stepRun.targets.enumerated() where target.isOpen {
                     let reason = "timed out after \(timeout) ms"

@@ -66,15 +66,33 @@ public struct Mob: Sendable {
             reply = ""
         case .tick: reply = ""
         }
-        expireDeadlines()
-        advanceFlows()
-        // A flow that just ended lets the newest waiting arena task start.
-        if pendingArenaTask != nil {
-            startPendingArenaTask()
+        // Streaming reports (text, turns, thoughts, logs) change no flow: only the rest is worth a pass
+        // over the steps of every running flow.
+        if Self.mayChangeFlows(input) {
+            if case .tick = input { expireDeadlines() }
             advanceFlows()
+            // A flow that just ended lets the newest waiting arena task start.
+            if pendingArenaTask != nil {
+                startPendingArenaTask()
+                advanceFlows()
+            }
         }
         dispatchIdleMembers()
         return Outcome(effects: effects, reply: reply)
+    }
+
+    static func mayChangeFlows(_ input: MobInput) -> Bool {
+        switch input {
+        case .report(_, _, let report):
+            switch report {
+            case .turnStarted, .textDelta, .turnFinished, .thought, .log: return false
+            case .runFinished, .failed, .stopped: return true
+            }
+        case .wire, .unwire, .wireExternal, .unwireExternal, .externalThought, .send:
+            return false
+        default:
+            return true
+        }
     }
 
     // MARK: Reading the state

@@ -90,16 +90,37 @@ public struct MobDefinition: Sendable, Equatable {
 
 /// A directed acyclic graph of steps.
 public struct Flow: Sendable, Equatable {
-    public var description: String
-    public var steps: [String: Step]
+    public let description: String
+    public let steps: [String: Step]
+    /// Steps in an order where each comes after what it depends on; ties by id, so runs are repeatable.
+    /// (Worked out once: the scheduler walks it after every event.)
+    public let order: [String]
+    /// Steps nothing depends on: their outputs are the flow's output.
+    public let terminalSteps: [String]
+    /// For each step, the steps that depend on it.
+    let dependents: [String: [String]]
+    /// Each step's place in `order`.
+    let position: [String: Int]
 
     public init(description: String = "", steps: [String: Step]) {
         self.description = description
         self.steps = steps
+        order = Self.topologicalOrder(of: steps)
+        let needed = Set(steps.values.flatMap(\.dependsOn))
+        terminalSteps = order.filter { !needed.contains($0) }
+        var dependents: [String: [String]] = [:]
+        for id in order {
+            for dependency in Set(steps[id]?.dependsOn ?? []) { dependents[dependency, default: []].append(id) }
+        }
+        self.dependents = dependents
+        position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
     }
 
-    /// Steps in an order where each comes after what it depends on; ties by id, so runs are repeatable.
-    public var order: [String] {
+    public static func == (lhs: Flow, rhs: Flow) -> Bool {
+        lhs.description == rhs.description && lhs.steps == rhs.steps
+    }
+
+    private static func topologicalOrder(of steps: [String: Step]) -> [String] {
         var placed: [String] = []
         var done: Set<String> = []
         var remaining = steps.keys.sorted()
@@ -113,12 +134,6 @@ public struct Flow: Sendable, Equatable {
             done.insert(id)
         }
         return placed
-    }
-
-    /// Steps nothing depends on: their outputs are the flow's output.
-    public var terminalSteps: [String] {
-        let needed = Set(steps.values.flatMap(\.dependsOn))
-        return order.filter { !needed.contains($0) }
     }
 }
 

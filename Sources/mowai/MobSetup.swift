@@ -1,5 +1,4 @@
 import Agents
-import CAgentAssets
 import Foundation
 import Inference
 import Mob
@@ -128,22 +127,7 @@ enum MemberFactory {
     }
 }
 
-/// The mob definitions embedded in the binary by scripts/embed-assets.py (from mobs/*.json).
-enum BuiltInMobs {
-    static var names: [String] {
-        (0..<mowai_builtin_mob_count()).compactMap { mowai_builtin_mob_name($0).map { String(cString: $0) } }
-    }
-
-    static func bytes(named name: String) -> [UInt8]? {
-        for index in 0..<mowai_builtin_mob_count() {
-            guard let cName = mowai_builtin_mob_name(index), String(cString: cName) == name else { continue }
-            var size: UInt = 0
-            guard let text = mowai_builtin_mob_text(index, &size) else { return nil }
-            return Array(UnsafeBufferPointer(start: text, count: Int(size)))
-        }
-        return nil
-    }
-
+extension BuiltInMobs {
     /// A built-in mob, checked like a file (its label says where it comes from).
     static func load(_ name: String, catalog: PersonaCatalog = PersonaCatalog()) throws(MobFileError) -> MobFile {
         guard let bytes = bytes(named: name) else {

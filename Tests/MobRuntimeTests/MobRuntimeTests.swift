@@ -107,3 +107,19 @@ struct MobRuntimeTestError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+struct BuiltInMobTests {
+    @Test("the mobs embedded in the binary are mobs/*.json byte for byte, and valid")
+    func embeddedCopies() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("mobs")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+        // If this fails, run `python3 scripts/embed-assets.py` (or `make agents`) and rebuild.
+        #expect(BuiltInMobs.names == files.map { String($0.dropLast(5)) })
+        for file in files {
+            let name = String(file.dropLast(5))
+            #expect(BuiltInMobs.bytes(named: name) == Array(try Data(contentsOf: folder.appendingPathComponent(file))))
+            #expect(MobDefinition.parse(BuiltInMobs.bytes(named: name) ?? [], personas: MobRuntimeTests.personas).definition != nil)
+        }
+    }
+}
