@@ -44,7 +44,7 @@ struct AgentRunCommand: ParsableCommand {
         try Failure.reporting {
             let lineup = try AgentLineup.specs(agentFiles: agentFile.map { [$0] } ?? [], options: agents,
                                                defaultPersonas: ["pragmatist"])
-            for note in lineup.notes { FileHandle.standardError.write(Data("mowai: \(Sanitizer.line(note))\n".utf8)) }
+            for note in lineup.notes { StandardStreams.write("mowai: \(Sanitizer.line(note))\n", to: StandardStreams.error) }
             guard let address = arena ?? lineup.arenaURL else {
                 throw ValidationErrorMessage("--arena is needed (or arenaUrl in mowai.config.json), like --arena ws://127.0.0.1:8080")
             }

@@ -80,7 +80,7 @@ struct GenerateCommand: ParsableCommand {
                 for try await event in llm.generate(request) {
                     switch event {
                     case .text(let text):
-                        FileHandle.standardOutput.write(Data((toTerminal ? Sanitizer.clean(text) : text).utf8))
+                        StandardStreams.write((toTerminal ? Sanitizer.clean(text) : text))
                         outcome.record { $0.sawText = true }
                     case .finished(let reason, let usage):
                         outcome.record { $0.finish = (reason, usage) }
@@ -102,21 +102,21 @@ struct GenerateCommand: ParsableCommand {
         interrupt.cancel()
 
         let result = outcome.snapshot()
-        if result.sawText { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if result.sawText { StandardStreams.write("\n") }
         if let error = result.error { throw error }
         if result.interrupted {
             throw Failure.report("interrupted; the text so far is above", code: 130)
         }
         if let (reason, usage) = result.finish {
             if reason == .contextFull {
-                FileHandle.standardError.write(Data("mowai: stopped: the context of \(llm.contextLength) tokens is full (raise --context)\n".utf8))
+                StandardStreams.write("mowai: stopped: the context of \(llm.contextLength) tokens is full (raise --context)\n", to: StandardStreams.error)
             }
             if stats {
                 let seconds = (ContinuousClock.now - start).seconds
                 let line = String(format: "mowai: %d prompt + %d generated tokens in %.2f s (%.1f tok/s overall), ended by %@\n",
                                   usage.promptTokens, usage.generatedTokens, seconds,
                                   Double(usage.promptTokens + usage.generatedTokens) / seconds, reason.rawValue)
-                FileHandle.standardError.write(Data(line.utf8))
+                StandardStreams.write(line, to: StandardStreams.error)
             }
         }
     }

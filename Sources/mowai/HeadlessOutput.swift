@@ -54,8 +54,8 @@ final class HeadlessOutput: Sendable {
         let body = Sanitizer.line(agent.isEmpty ? text : "\(agent): \(text)")
         let line = "\(time) \(body)\n"
         lock.withLock { _ in
-            FileHandle.standardOutput.write(Data(line.utf8))
-            if error && isatty(1) == 0 { FileHandle.standardError.write(Data(line.utf8)) }
+            StandardStreams.write(line)
+            if error && isatty(1) == 0 { StandardStreams.write(line, to: StandardStreams.error) }
         }
     }
 

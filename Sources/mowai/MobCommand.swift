@@ -36,7 +36,7 @@ struct MobValidateCommand: ParsableCommand {
             print(Sanitizer.line("\(file): mob \(definition.id) is valid: \(definition.profiles.count) profiles, \(definition.members.count) members, "
                 + "flows \(definition.flows.keys.sorted().joined(separator: ", "))\(definition.onTask.map { "; on_task \($0)" } ?? "")"))
         } catch {
-            FileHandle.standardError.write(Data((error.lines.joined(separator: "\n") + "\n").utf8))
+            StandardStreams.write((error.lines.joined(separator: "\n") + "\n"), to: StandardStreams.error)
             throw ExitCode(1)
         }
     }
@@ -81,7 +81,7 @@ struct MobRunCommand: ParsableCommand {
             mobFile = FileManager.default.fileExists(atPath: file) || !BuiltInMobs.names.contains(file)
                 ? try MobFile.load(file) : try BuiltInMobs.load(file)
         } catch {
-            FileHandle.standardError.write(Data((error.lines.joined(separator: "\n") + "\n").utf8))
+            StandardStreams.write((error.lines.joined(separator: "\n") + "\n"), to: StandardStreams.error)
             throw ExitCode(1)
         }
         let parameters = try Self.parse(params)
@@ -202,7 +202,7 @@ final class MobEventPrinter: Sendable {
     }
 
     private func write(_ text: String) {
-        lock.withLock { _ in FileHandle.standardOutput.write(Data(text.utf8)) }
+        lock.withLock { _ in StandardStreams.write(text) }
     }
 }
 

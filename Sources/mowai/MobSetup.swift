@@ -37,8 +37,11 @@ struct MobFile {
                         problems.append(MobDiagnostic("$.profiles.\(name).agent", "\(error)"))
                     }
                 }
-                if let model = profile.model, model != ModelPool.standIn, !FileManager.default.fileExists(atPath: resolve(model, relativeTo: path)) {
-                    problems.append(MobDiagnostic("$.profiles.\(name).model", "no model file at \(resolve(model, relativeTo: path))"))
+                // Definitions written for other runtimes name models by name ("claude-sonnet-4-5"): their
+                // members run on the default model rather than not at all, and the user is told.
+                if let model = profile.model, !ModelPool.isModelFile(model, relativeTo: path) {
+                    problems.append(MobDiagnostic("$.profiles.\(name).model", "\"\(model)\" is not a GGUF file here: its members use the default model",
+                                                  severity: .warning))
                 }
             }
         }
@@ -73,6 +76,11 @@ struct MobFileError: Error, CustomStringConvertible {
 /// its prompt (for trying flows and for `mowai bench mob`).
 final class ModelPool: Sendable {
     static let standIn = "stand-in"
+
+    /// Whether a profile's `model` names something this pool can load (a GGUF file, or the stand-in).
+    static func isModelFile(_ model: String, relativeTo definition: String) -> Bool {
+        model == standIn || FileManager.default.fileExists(atPath: MobFile.resolve(model, relativeTo: definition))
+    }
 
     private let defaultModel: String?
     private let threads: Int
@@ -118,7 +126,10 @@ enum MemberFactory {
                 cache[agentPath] = loaded
                 return loaded
             }
-            let model = profile.model.map { $0 == ModelPool.standIn ? $0 : MobFile.resolve($0, relativeTo: path) }
+            let model = profile.model.flatMap { name -> String? in
+                guard ModelPool.isModelFile(name, relativeTo: path) else { return nil }
+                return name == ModelPool.standIn ? name : MobFile.resolve(name, relativeTo: path)
+            }
             return MemberSetup(binary: binary,
                                config: AgentConfig(name: member, color: persona.color ?? "#808080", persona: persona.name,
                                                    personaPrompt: persona.prompt),

@@ -44,7 +44,7 @@ enum Failure {
     static func report(_ message: String, code: Int32 = 1, preformatted: Bool = false) -> ExitCode {
         // Errors can echo what a peer, a guest or a file said: one line, no controls (unless the lines
         // were sanitized one by one already).
-        FileHandle.standardError.write(Data("mowai: \(preformatted ? message : Sanitizer.line(message))\n".utf8))
+        StandardStreams.write("mowai: \(preformatted ? message : Sanitizer.line(message))\n", to: StandardStreams.error)
         return ExitCode(code)
     }
 }
