@@ -6,15 +6,19 @@ extension State {
         ("/task <description>", "broadcast a task to every agent (admin)"),
         ("/kick <name or slot>", "close an agent's connection (admin, mowai arena)"),
         ("/clear", "forget the tasks replayed to late joiners (admin, mowai arena)"),
-        ("/flow <id> [text | key=value…]", "run a mob's flow (text is params.task)"),
-        ("/send <member> <text>", "give a mob member work, after what it has"),
-        ("/steer <member> <text>", "give a mob member work, next"),
-        ("/spawn <profile> [id]", "add a member to a mob"),
-        ("/retire <member>", "stop a mob member"),
-        ("/wire <a> <b>, /unwire <a> <b>", "let two members hear each other's thoughts, or not"),
         ("/grid", "show every agent's console at once, or one"),
         ("/help", "this help"),
         ("/quit", "leave (also q, Ctrl-C)"),
+    ]
+
+    /// The commands of the mobs this console hosts (listed in the help when it hosts one).
+    public static let mobCommandHelp: [(command: String, meaning: String)] = [
+        ("/flow <id> [text|k=v…]", "run a mob's flow (text is params.task)"),
+        ("/send <member> <text>", "give a member work, after what it has"),
+        ("/steer <member> <text>", "give a member work, next"),
+        ("/spawn <profile> [id]", "add a member to a mob"),
+        ("/retire <member>", "stop a member"),
+        ("/wire, /unwire <a> <b>", "let two members hear each other, or not"),
     ]
 
     mutating func run(command line: String) -> [Effect] {

@@ -12,8 +12,8 @@ extension ConsoleView {
         ("q  Ctrl-C", "quit"),
     ]
 
-    func drawHelp(into frame: inout Frame) {
-        let commands = State.commandHelp.map { ($0.command, $0.meaning) }
+    func drawHelp(_ state: State, into frame: inout Frame) {
+        let commands = (State.commandHelp + (state.mobs.isEmpty ? [] : State.mobCommandHelp)).map { ($0.command, $0.meaning) }
         let rows = Self.keyHelp.count + commands.count + 5
         let width = min(frame.width - 4, 76)
         let height = min(frame.height - 2, rows)

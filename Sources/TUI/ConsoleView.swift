@@ -33,7 +33,7 @@ public struct ConsoleView: Sendable {
         }
         if let rect = layout.status { drawStatus(state, in: rect, into: &frame) }
         if let rect = layout.input { drawInput(state, in: rect, into: &frame) }
-        if state.showsHelp { drawHelp(into: &frame) }
+        if state.showsHelp { drawHelp(state, into: &frame) }
         return frame
     }
 
