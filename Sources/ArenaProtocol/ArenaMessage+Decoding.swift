@@ -229,17 +229,7 @@ struct FieldReader {
         return try bool(key)
     }
 
-    /// How a value is named in a reason: its kind, never its text (which could be anything).
-    static func kind(of value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
+    static func kind(of value: JSONValue) -> String { value.kindDescription }
 }
 
 // MARK: The shapes that appear in more than one message

@@ -45,6 +45,18 @@ extension JSONValue {
         return nil
     }
 
+    /// How a value is named in an error: its kind, never its text (which could be anything).
+    public var kindDescription: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
     public var arrayValue: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil

@@ -40,16 +40,7 @@ struct DefinitionReader {
 
     mutating func error(_ path: String, _ problem: String) { diagnostics.append(MobDiagnostic(path, problem)) }
 
-    static func kind(_ value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
+    static func kind(_ value: JSONValue) -> String { value.kindDescription }
 
     /// An object; keys outside `known` are warned about (nil: a map whose keys are names).
     mutating func object(_ value: JSONValue?, _ path: String, known: Set<String>?) -> JSONObject? {

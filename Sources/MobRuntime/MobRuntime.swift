@@ -62,6 +62,22 @@ public final class MobRuntime: @unchecked Sendable {
         self.resolve = resolve
     }
 
+    /// A runtime whose members all run mowai's default agent on `llm`, named after themselves, with no
+    /// persona prompt: for benchmarks and tests of the runtime itself.
+    public static func withDefaultAgent(on llm: any LLM) -> MobRuntime {
+        let binary = Mutex<AgentBinary?>(nil)
+        return MobRuntime { _, profile, member in
+            let agent = try binary.withLock { cached in
+                if let cached { return cached }
+                let loaded = try AgentBinary.defaultAgent()
+                cached = loaded
+                return loaded
+            }
+            return MemberSetup(binary: agent, config: AgentConfig(name: member, color: "#808080", persona: profile.persona, personaPrompt: ""),
+                               llm: llm)
+        }
+    }
+
     // MARK: Mobs
 
     /// Starts a mob: its members are spawned and wired, and take part in the arena if one is set.

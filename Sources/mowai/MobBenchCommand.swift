@@ -85,19 +85,7 @@ struct MobBenchCommand: ParsableCommand {
         return microseconds(since: start) / Double(steps)
     }
 
-    static func standInRuntime() -> MobRuntime {
-        let binary = Mutex<AgentBinary?>(nil)
-        return MobRuntime { _, profile, member in
-            let agent = try binary.withLock { cached in
-                if let cached { return cached }
-                let loaded = try AgentBinary.defaultAgent()
-                cached = loaded
-                return loaded
-            }
-            return MemberSetup(binary: agent, config: AgentConfig(name: member, color: "#808080", persona: profile.persona, personaPrompt: ""),
-                               llm: StandInLLM())
-        }
-    }
+    static func standInRuntime() -> MobRuntime { MobRuntime.withDefaultAgent(on: StandInLLM()) }
 
     /// The same chain with a real Wasm agent on the stand-in model.
     static func hostedDispatch(steps: Int) throws -> Double {

@@ -17,19 +17,7 @@ struct MobRuntimeTests {
         return try #require(MobDefinition.parse(Array(text.utf8), personas: personas).definition)
     }
 
-    static func runtime() -> MobRuntime {
-        let binary = Mutex<AgentBinary?>(nil)
-        return MobRuntime { _, profile, member in
-            let agent = try binary.withLock { cached in
-                if let cached { return cached }
-                let loaded = try AgentBinary.defaultAgent()
-                cached = loaded
-                return loaded
-            }
-            return MemberSetup(binary: agent, config: AgentConfig(name: member, color: "#808080", persona: profile.persona, personaPrompt: ""),
-                               llm: StandInLLM(echoesPrompt: true))
-        }
-    }
+    static func runtime() -> MobRuntime { MobRuntime.withDefaultAgent(on: StandInLLM(echoesPrompt: true)) }
 
     static func waitUntil(_ seconds: Double = 10, _ condition: () -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
