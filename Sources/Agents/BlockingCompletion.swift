@@ -21,6 +21,9 @@ final class BlockingCompletion: @unchecked Sendable {
     /// Signalled when `result` is set. Waiting on a semaphore with a `DispatchTime` runs on the monotonic
     /// clock; `NSCondition.wait(until:)` would take a `Date`, and a wall clock set back would stretch it.
     private let finished = DispatchSemaphore(value: 0)
+    /// Set when `run` has returned: text the model still streams before its cancellation lands belongs
+    /// to no call (it would otherwise be shown as the agent's next one).
+    private var isClosed = false
 
     /// Runs `request` on `llm`, reporting each piece of text, until it finishes, `timeoutMs` passes,
     /// the call's `deadline` (monotonic ms) passes, or `isCancelled()` turns true.
@@ -34,8 +37,7 @@ final class BlockingCompletion: @unchecked Sendable {
                 for try await event in llm.generate(request) {
                     switch event {
                     case .text(let piece):
-                        completion.append(piece)
-                        onText(piece)
+                        if completion.append(piece) { onText(piece) }
                     case .finished(let reason, let usage):
                         finish = (usage, reason)
                     }
@@ -45,6 +47,7 @@ final class BlockingCompletion: @unchecked Sendable {
                 completion.finish(.failure(error))
             }
         }
+        defer { completion.close() }
         let timeoutAt = Moment.monotonicNowMs() + timeoutMs
         while true {
             if isCancelled() {
@@ -69,8 +72,17 @@ final class BlockingCompletion: @unchecked Sendable {
         }
     }
 
-    private func append(_ piece: String) {
-        lock.withLock { text += piece }
+    /// Keeps a piece of the answer; false once the call is over (the piece is dropped).
+    private func append(_ piece: String) -> Bool {
+        lock.withLock {
+            guard !isClosed else { return false }
+            text += piece
+            return true
+        }
+    }
+
+    private func close() {
+        lock.withLock { isClosed = true }
     }
 
     private func finish(_ outcome: Result<(GenerationUsage, FinishReason), any Error>) {

@@ -30,7 +30,9 @@ public final class LocalAgent: @unchecked Sendable {
     private var droppedThoughts = 0
     private var isStopping = false
     /// The task whose run was canceled (`abandonCurrentTask`): its model calls return at once.
-    private var abandonedTaskId: String?
+    /// Tasks canceled by `abandonCurrentTask`: waiting ones never start, the running one's model calls
+    /// return at once.
+    private var abandonedTaskIds: Set<String> = []
     private var currentTaskId: String?
     private var hasStarted = false
     private let finished = DispatchSemaphore(value: 0)
@@ -105,14 +107,17 @@ public final class LocalAgent: @unchecked Sendable {
         }
     }
 
-    /// Cancels the task running now, if it is `taskId`: a model call in it returns an empty answer at once
-    /// and the agent finishes the call (a Wasm agent can only be left between export calls). Its answer
-    /// still comes as `.responded`; whoever canceled it drops it.
+    /// Cancels task `taskId`, running or waiting: a model call in it returns an empty answer at once and
+    /// the agent finishes the call (a Wasm agent can only be left between export calls); a task that has
+    /// not started never does. Either way it ends with `.responded` (empty if it never ran), which
+    /// whoever canceled it drops.
     public func abandonCurrentTask(_ taskId: String) {
-        condition.withLock { if currentTaskId == taskId { abandonedTaskId = taskId } }
+        condition.withLock {
+            if currentTaskId == taskId || tasks.contains(where: { $0.taskId == taskId }) { abandonedTaskIds.insert(taskId) }
+        }
     }
 
-    private var currentTaskIsAbandoned: Bool { condition.withLock { abandonedTaskId != nil && abandonedTaskId == currentTaskId } }
+    private var currentTaskIsAbandoned: Bool { condition.withLock { currentTaskId.map(abandonedTaskIds.contains) ?? false } }
 
     // MARK: The agent's thread
 
@@ -133,8 +138,20 @@ public final class LocalAgent: @unchecked Sendable {
                 switch job {
                 case .task(let task, let skipped):
                     for old in skipped { emit(.taskSkipped(taskId: old.taskId)) }
-                    condition.withLock { currentTaskId = task.taskId }
-                    defer { condition.withLock { currentTaskId = nil } }
+                    let abandoned = condition.withLock { () -> Bool in
+                        currentTaskId = task.taskId
+                        return abandonedTaskIds.contains(task.taskId)
+                    }
+                    defer {
+                        condition.withLock {
+                            currentTaskId = nil
+                            abandonedTaskIds.remove(task.taskId)
+                        }
+                    }
+                    if abandoned {
+                        emit(.responded(taskId: task.taskId, content: "", durationMs: 0))
+                        continue
+                    }
                     emit(.taskReceived(taskId: task.taskId, description: task.description))
                     // DispatchTime is monotonic: a wall clock set meanwhile does not change the duration.
                     let started = DispatchTime.now().uptimeNanoseconds

@@ -130,9 +130,14 @@ extension State {
     private mutating func finishFlowView(_ runId: String, _ status: FlowRun.Status, in mobIndex: Int) {
         guard mobs[mobIndex].flowRun?.runId == runId else { return }
         mobs[mobIndex].flowRun?.status = status
-        // Steps the run never reached stay visible as skipped.
-        for index in mobs[mobIndex].flowRun?.steps.indices ?? 0..<0 where mobs[mobIndex].flowRun?.steps[index].state == .pending && status != .completed {
-            mobs[mobIndex].flowRun?.steps[index].state = .skipped
+        // Steps the run never reached stay visible as skipped; those it was running, as canceled.
+        guard status != .completed else { return }
+        for index in mobs[mobIndex].flowRun?.steps.indices ?? 0..<0 {
+            switch mobs[mobIndex].flowRun?.steps[index].state {
+            case .pending?: mobs[mobIndex].flowRun?.steps[index].state = .skipped
+            case .running?: mobs[mobIndex].flowRun?.steps[index].state = .canceled
+            default: break
+            }
         }
     }
 

@@ -29,8 +29,10 @@ extension Mob {
         return "canceled flow run \(runId)"
     }
 
+    /// Forgets the runs that finished longest ago, keeping the newest `finishedRunLimit`.
     private mutating func forgetOldRuns() {
         let finished = flowRunOrder.filter { flowRuns[$0]?.status != .running }
+            .sorted { (flowRuns[$0]?.finishedAt?.monotonicMs ?? 0) < (flowRuns[$1]?.finishedAt?.monotonicMs ?? 0) }
         guard finished.count > Self.finishedRunLimit else { return }
         let forgotten = Set(finished.prefix(finished.count - Self.finishedRunLimit))
         flowRunOrder.removeAll { forgotten.contains($0) }
@@ -129,6 +131,10 @@ extension Mob {
             failStep(stepId, in: runId, reason: "no active member of profile \(step.role)")
             return
         }
+        if case .quorum(let count) = step.collection, targets.count < count {
+            failStep(stepId, in: runId, reason: "only \(targets.count) member\(targets.count == 1 ? " was" : "s were") asked; the step needs \(count) answers")
+            return
+        }
         for target in targets {
             let memberRunId = makeRunId()
             flowRuns[runId]?.steps[stepId]?.targets.append(TargetRun(member: target.id, memberRunId: memberRunId, dispatchedAt: now))
@@ -145,6 +151,10 @@ extension Mob {
               let index = stepRun.targets.firstIndex(where: { $0.memberRunId == memberRunId && $0.isOpen }) else { return }
         let target = stepRun.targets[index]
         var result = result
+        if now.milliseconds(since: run.startedAt) >= definition.limits.maxFlowDurationMs {
+            finish(flowRunId, as: .failed, reason: "the flow ran longer than its limit of \(definition.limits.maxFlowDurationMs) ms")
+            return
+        }
         // An answer after the step's deadline is a timeout, whichever the clock noticed first.
         if case .success = result, isPastDeadline(stepId, in: run) {
             result = .failure("timed out after \(flow(run.flowId)?.steps[stepId]?.timeoutMs ?? 0) ms")
@@ -210,13 +220,14 @@ extension Mob {
         switch step.collection {
         case .all: needed = stepRun.targets.count
         case .any: needed = 1
-        case .quorum(let count): needed = min(count, stepRun.targets.count)
+        case .quorum(let count): needed = count
         }
         if completed >= needed {
             cancelOpenTargets(stepId, in: flowRunId, reason: "the step had the answers it needed")
             completeStep(stepId, in: flowRunId, dispatchMode: step.dispatchMode)
         } else if completed + open < needed {
-            let reason = failures.first.map { "\($0.member): \($0.error ?? "failed")" } ?? "too few answers"
+            let reason = failures.first.map { "\($0.member): \($0.error ?? "failed")" }
+                ?? "only \(stepRun.targets.count) member\(stepRun.targets.count == 1 ? " was" : "s were") asked; the step needs \(needed) answers"
             failStep(stepId, in: flowRunId, reason: reason)
         }
     }
@@ -294,10 +305,12 @@ extension Mob {
             case .running?:
                 cancelOpenTargets(stepId, in: flowRunId, reason: reason)
                 flowRuns[flowRunId]?.steps[stepId]?.state = .canceled
+                flowRuns[flowRunId]?.steps[stepId]?.error = reason
                 flowRuns[flowRunId]?.steps[stepId]?.finishedAt = now
             case .pending?:
                 flowRuns[flowRunId]?.steps[stepId]?.state = .skipped
                 flowRuns[flowRunId]?.steps[stepId]?.error = reason
+                flowRuns[flowRunId]?.steps[stepId]?.finishedAt = now
                 emit(.stepSkipped(runId: flowRunId, stepId: stepId, reason: status == .canceled ? "the flow was canceled" : "the flow failed"))
             default: break
             }

@@ -29,7 +29,8 @@ extension Mob {
         effects.append(.startMember(member: memberId, generation: 1, profile: profile))
         emit(.memberSpawned(member: memberId, profile: profile, generation: 1), from: memberId)
         for other in memberOrder where other != memberId {
-            guard let otherProfile = members[other]?.profile, wiredByDefinition(profile, otherProfile) else { continue }
+            guard let otherMember = members[other], ![.retired, .retiring].contains(otherMember.status),
+                  wiredByDefinition(profile, otherMember.profile) else { continue }
             connect(memberId, other)
         }
     }
@@ -89,13 +90,17 @@ extension Mob {
     /// Queued work fails; running work is canceled and fails. The member stays busy until its agent
     /// returns from the call.
     private mutating func abandonWork(of memberId: String, reason: String) {
-        guard let member = members[memberId] else { return }
+        guard let queue = members[memberId]?.queue else { return }
         members[memberId]?.queue = []
-        for queued in member.queue {
+        for queued in queue {
+            if case .flowStep = queued.kind {} else {
+                emit(.memberLog(level: "warn", text: "dropped \(queued.runId), which had not started: \(reason)"), from: memberId)
+            }
             failRun(ActiveRun(runId: queued.runId, text: queued.text, kind: queued.kind, startedAt: now), of: memberId,
                     reason: reason, started: false)
         }
-        if let running = member.running, !running.isCanceled {
+        // Read again: failing queued flow work can end its flow, which cancels this member's running run.
+        if let member = members[memberId], let running = member.running, !running.isCanceled {
             effects.append(.cancelRun(member: memberId, generation: member.generation, runId: running.runId))
             failRun(running, of: memberId, reason: reason)
             members[memberId]?.running?.isCanceled = true
@@ -245,7 +250,7 @@ extension Mob {
             emit(.turnStarted(runId: run.runId, turnId: turnId(run), turnNumber: run.turnNumber), from: memberId)
         case .textDelta(let delta):
             guard var run = live else { return }
-            if run.turnText.count < Self.turnTextLimit { run.turnText += delta }
+            if run.turnText.utf8.count < Self.turnTextLimit { run.turnText += delta }
             members[memberId]?.running = run
             emit(.textDelta(runId: run.runId, turnId: turnId(run), delta: delta), from: memberId)
         case .turnFinished(let stopReason, let usage):
@@ -255,8 +260,9 @@ extension Mob {
             members[memberId]?.running = run
             emit(.textComplete(runId: run.runId, turnId: turnId(run), content: run.turnText), from: memberId)
             emit(.turnCompleted(runId: run.runId, turnId: turnId(run), stopReason: stopReason, usage: usage), from: memberId)
-        case .thought(let text):
-            broadcast(text, from: member, run: live)
+        case .thought(let text, let runId):
+            // A thought from outside the run (on-peer-thought, before the run started) belongs to no run.
+            broadcast(text, from: member, run: live.flatMap { $0.runId == runId ? $0 : nil })
         case .runFinished(let output):
             members[memberId]?.running = nil
             guard let run = live else { return }

@@ -232,7 +232,8 @@ public enum MemberReport: Sendable, Equatable {
     case turnStarted
     case textDelta(String)
     case turnFinished(StopReason, TokenUsage)
-    case thought(String)
+    /// A broadcast; `runId` is the run it was made in (nil: outside of any, as in on-peer-thought).
+    case thought(String, runId: String?)
     case runFinished(output: String)
     case log(level: String, text: String)
     /// The agent trapped or could not start: this generation is over.

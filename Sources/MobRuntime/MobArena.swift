@@ -27,12 +27,15 @@ public final class MobArena: Sendable {
     final class Participant: Sendable {
         let key: String
         let agentId: String
+        /// The member's generation this seat belongs to: an older generation's end does not end it.
+        let generation: Int
         let session: Mutex<ParticipantSession>
         let link = ArenaLink()
 
-        init(key: String, agentId: String) {
+        init(key: String, agentId: String, generation: Int) {
             self.key = key
             self.agentId = agentId
+            self.generation = generation
             session = Mutex(ParticipantSession(agentId: agentId))
         }
 
@@ -41,22 +44,22 @@ public final class MobArena: Sendable {
     }
 
     /// A member's agent is live: it joins (again, after a respawn) under its stable agentId.
-    func memberStarted(_ key: String, agentId: String, info: AgentInfo) {
+    func memberStarted(_ key: String, agentId: String, generation: Int, info: AgentInfo) {
         ownAgentIds.withLock { _ = $0.insert(agentId.lowercased()) }
-        // A respawned member's old session has ended (it left with its agent): a new one joins.
-        var participant = members.withLock { $0[key] }
-        if participant == nil || participant?.session.withLock({ $0.phase == .ended }) == true {
-            let fresh = Participant(key: key, agentId: agentId)
-            members.withLock { $0[key] = fresh }
-            participant = fresh
+        // Each generation has a seat of its own: a respawned member's new agent may start before the old
+        // one has stopped, and the old one leaving must not take the new one out.
+        let fresh = Participant(key: key, agentId: agentId, generation: generation)
+        let previous = members.withLock { members -> Participant? in
+            defer { members[key] = fresh }
+            return members[key]
         }
-        guard let participant else { return }
-        feed(participant, .agentStarted(info, at: .now()))
+        if let previous { feed(previous, .stop) }
+        feed(fresh, .agentStarted(info, at: .now()))
         startTicking()
     }
 
-    func memberEnded(_ key: String) {
-        guard let participant = members.withLock({ $0[key] }) else { return }
+    func memberEnded(_ key: String, generation: Int) {
+        guard let participant = members.withLock({ $0[key] }), participant.generation == generation else { return }
         feed(participant, .stop)
     }
 

@@ -96,7 +96,9 @@ public final class MobRuntime: @unchecked Sendable {
     /// Carries out a command (spawn, send, run a flow…) and says what happened.
     @discardableResult
     public func perform(_ input: MobInput, on mobId: String) throws(MobRuntimeError) -> String {
-        try queue.sync { handle(input, on: mobId) }.get()
+        // Observers run on the queue: one that called back in here would wait for itself.
+        dispatchPrecondition(condition: .notOnQueue(queue))
+        return try queue.sync { handle(input, on: mobId) }.get()
     }
 
     /// Starts a run of a flow; returns the run's id (its events name it).
@@ -106,12 +108,25 @@ public final class MobRuntime: @unchecked Sendable {
 
     /// Wires members of two mobs to each other, both sides or neither.
     public func wireAcross(_ a: MemberRef, _ b: MemberRef) throws(MobRuntimeError) -> String {
+        dispatchPrecondition(condition: .notOnQueue(queue))
         let result: Result<String, MobRuntimeError> = queue.sync {
+            let wasWired = mobs[a.mob]?.members[a.member]?.externalPeers.contains(b) == true
             let first = handle(.wireExternal(a.member, b), on: a.mob)
             guard case .success = first else { return first }
             let second = handle(.wireExternal(b.member, a), on: b.mob)
-            if case .failure = second { _ = handle(.unwireExternal(a.member, b), on: a.mob) }
+            // Undo only what this call made: a wire that was there before stays.
+            if case .failure = second, !wasWired { _ = handle(.unwireExternal(a.member, b), on: a.mob) }
             return second.map { _ in "wired \(a) and \(b)" }
+        }
+        return try result.get()
+    }
+
+    /// Unwires members of two mobs, both sides.
+    public func unwireAcross(_ a: MemberRef, _ b: MemberRef) throws(MobRuntimeError) -> String {
+        dispatchPrecondition(condition: .notOnQueue(queue))
+        let result: Result<String, MobRuntimeError> = queue.sync {
+            handle(.unwireExternal(a.member, b), on: a.mob).flatMap { _ in handle(.unwireExternal(b.member, a), on: b.mob) }
+                .map { _ in "unwired \(a) and \(b)" }
         }
         return try result.get()
     }
@@ -275,7 +290,7 @@ public final class MobRuntime: @unchecked Sendable {
         switch event {
         case .started(let info):
             report(.log(level: "info", text: "initialised: \(info.name) \(info.version) as \(info.persona)"), mob: mobId, member: member, generation: generation)
-            arenaMembers.withLock { $0 }?.memberStarted(key, agentId: agentId, info: info)
+            arenaMembers.withLock { $0 }?.memberStarted(key, agentId: agentId, generation: generation, info: info)
         case .taskReceived, .taskSkipped:
             break
         case .thinking:
@@ -290,8 +305,9 @@ public final class MobRuntime: @unchecked Sendable {
         case .llmFailed(let reason):
             report(.log(level: "error", text: "model: \(reason)"), mob: mobId, member: member, generation: generation)
             report(.turnFinished(.error, TokenUsage()), mob: mobId, member: member, generation: generation)
-        case .broadcast(_, let content):
-            report(.thought(content), mob: mobId, member: member, generation: generation)
+        case .broadcast(let taskId, let content):
+            // The agent's task id is the run id the mob gave it.
+            report(.thought(content, runId: taskId), mob: mobId, member: member, generation: generation)
         case .responded(_, let content, _):
             report(.runFinished(output: content), mob: mobId, member: member, generation: generation)
         case .log(let level, let text):
@@ -302,11 +318,11 @@ public final class MobRuntime: @unchecked Sendable {
             report(.log(level: "warn", text: text), mob: mobId, member: member, generation: generation)
         case .failed(let reason):
             agents["\(key)#\(generation)"] = nil
-            arenaMembers.withLock { $0 }?.memberEnded(key)
+            arenaMembers.withLock { $0 }?.memberEnded(key, generation: generation)
             report(.failed(reason), mob: mobId, member: member, generation: generation)
         case .stopped:
             agents["\(key)#\(generation)"] = nil
-            arenaMembers.withLock { $0 }?.memberEnded(key)
+            arenaMembers.withLock { $0 }?.memberEnded(key, generation: generation)
             report(.stopped, mob: mobId, member: member, generation: generation)
         }
     }

@@ -25,7 +25,8 @@ public final class MobSubscription: AsyncSequence, Sendable {
         self.mobId = mobId
         self.member = member
         self.onClose = onClose
-        shared = Mutex(Shared(buffer: SubscriptionBuffer(capacity: capacity, mobId: mobId, subscriberId: "subscription-\(id)")))
+        // '#' is in no member id: the source of a stream_truncated names this subscription, not a member.
+        shared = Mutex(Shared(buffer: SubscriptionBuffer(capacity: capacity, mobId: mobId, subscriberId: "#subscription-\(id)")))
     }
 
     func wants(_ event: MobEvent) -> Bool {

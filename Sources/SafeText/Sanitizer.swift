@@ -34,6 +34,31 @@ public enum Sanitizer {
         sanitize(text, lineBreak: lineBreakPicture)
     }
 
+    /// For a line of JSON text (as Foundation's encoder writes it, which escapes only C0 controls): DEL,
+    /// C1 controls, the Unicode line separators and the bidi controls become `\uXXXX` escapes too. They
+    /// can only stand inside JSON strings, so the JSON means exactly the same, and nothing in it acts on a
+    /// terminal that shows it.
+    public static func json(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isInvisibleInJSON) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if isInvisibleInJSON(scalar) {
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isInvisibleInJSON(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x7F...0x9F, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
     private static func sanitize(_ text: String, lineBreak: Unicode.Scalar) -> String {
         // Fast path: most text needs no change, and scanning scalars is cheap.
         guard text.unicodeScalars.contains(where: { needsReplacement($0, keepingNewline: lineBreak == "\n") }) else { return text }

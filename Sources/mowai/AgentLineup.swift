@@ -19,8 +19,12 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "A mowai.config.json (default: ./mowai.config.json when it exists and no --persona is given).")
     var config: String?
 
-    @Option(help: "Wall-clock limit of one handle-task call, in seconds.")
+    @Option(help: "Wall-clock limit of one handle-task call, in seconds (1 to 86400).")
     var taskTimeout: Int = 300
+
+    mutating func validate() throws {
+        guard (1...86_400).contains(taskTimeout) else { throw ValidationError("--task-timeout must be between 1 and 86400 seconds") }
+    }
 }
 
 /// One agent to start.

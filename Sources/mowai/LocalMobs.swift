@@ -44,12 +44,22 @@ final class LocalMobs: Sendable {
                     inbox.post(.mobMemberAdded(mob: definition.id, MobMemberView(
                         id: member, profile: profile, agentId: runtime.agentId(mob: definition.id, member: member))))
                 }
-                inbox.post(.mob(event))
+                // A console that falls behind leaves the events in the subscription's bounded buffer, which
+                // drops and says how many, rather than in its own queue without bound.
+                await inbox.post(.mob(event), waitingBelow: Self.queuedEventLimit)
             }
         }
         readers.withLock { $0.append(reader) }
-        try runtime.add(definition)
+        do {
+            try runtime.add(definition)
+        } catch {
+            subscription.close()
+            throw error
+        }
     }
+
+    /// Mob events the console may have waiting before their subscription holds the rest.
+    static let queuedEventLimit = 2048
 
     static func outlines(of definition: MobDefinition) -> [FlowOutline] {
         definition.flows.keys.sorted().compactMap { id in
@@ -77,8 +87,7 @@ final class LocalMobs: Sendable {
                 case .wire(let a, let b):
                     reply = a.mob == b.mob ? try runtime.perform(.wire(a.member, b.member), on: a.mob) : try runtime.wireAcross(a, b)
                 case .unwire(let a, let b):
-                    reply = a.mob == b.mob ? try runtime.perform(.unwire(a.member, b.member), on: a.mob)
-                        : try runtime.perform(.unwireExternal(a.member, b), on: a.mob)
+                    reply = a.mob == b.mob ? try runtime.perform(.unwire(a.member, b.member), on: a.mob) : try runtime.unwireAcross(a, b)
                 }
                 inbox.post(.notice(.success, Self.sentence(reply)))
             } catch {

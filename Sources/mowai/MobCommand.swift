@@ -102,15 +102,29 @@ struct MobRunCommand: ParsableCommand {
         let finished = DispatchSemaphore(value: 0)
         let outcome = Mutex<FlowRun.Status?>(nil)
         let flowRunId = Mutex<String?>(nil)
-        runtime.observe { event in
-            printer.print(event)
-            guard let runId = flowRunId.withLock({ $0 }) else { return }
-            switch event.payload {
-            case .flowCompleted(runId, _, _, _): outcome.withLock { $0 = .completed }; finished.signal()
-            case .flowFailed(runId, _, _): outcome.withLock { $0 = .failed }; finished.signal()
-            case .flowCanceled(runId, _, _): outcome.withLock { $0 = .canceled }; finished.signal()
-            default: break
+        // Printing happens off the runtime's queue: a stalled stdout (a paused terminal, a slow pipe) costs
+        // buffered events, told as stream_truncated, and never holds up the mob.
+        let events = runtime.subscribe(mob: definition.id, capacity: 1 << 16)
+        let drained = DispatchSemaphore(value: 0)
+        let concluded = Mutex(false)
+        Task.detached {
+            for await event in events {
+                printer.print(event)
+                guard let runId = flowRunId.withLock({ $0 }) else { continue }
+                let status: FlowRun.Status
+                switch event.payload {
+                case .flowCompleted(runId, _, _, _): status = .completed
+                case .flowFailed(runId, _, _): status = .failed
+                case .flowCanceled(runId, _, _): status = .canceled
+                default: continue
+                }
+                // The answer comes right after the line saying the flow ended, before the members retire.
+                printer.conclude(event)
+                concluded.withLock { $0 = true }
+                outcome.withLock { $0 = status }
+                finished.signal()
             }
+            drained.signal()
         }
         if let arenaURL { runtime.join(MobArena(url: arenaURL, hub: try WebSocketHub.shared())) }
         do {
@@ -148,11 +162,17 @@ struct MobRunCommand: ParsableCommand {
             }
         }
         finished.wait()
-        let status = outcome.withLock { $0 }
-        if let runId = flowRunId.withLock({ $0 }), let run = runtime.snapshot(of: definition.id)?.flowRuns[runId], !json {
-            printer.finalOutput(of: run)
-        }
         runtime.shutdown()
+        // The subscription has closed; what it still holds is printed first. A reader stuck on a stdout
+        // nobody drains is not waited for long.
+        _ = drained.wait(timeout: .now() + 5)
+        // A flow that ended before its id was known here is concluded from the runtime's record.
+        if !concluded.withLock({ $0 }), let runId = flowRunId.withLock({ $0 }),
+           let run = runtime.snapshot(of: definition.id)?.flowRuns[runId] {
+            outcome.withLock { $0 = run.status == .running ? nil : run.status }
+            printer.conclude(run)
+        }
+        let status = outcome.withLock { $0 }
         if interrupted.withLock({ $0 }) { throw flow == nil ? ExitCode.success : ExitCode(130) }
         if status != .completed { throw ExitCode(1) }
     }
@@ -183,8 +203,8 @@ final class MobEventPrinter: Sendable {
     func print(_ event: MobEvent) {
         let line: String
         if json {
-            // JSONCodec escapes every control character: the line is safe as it is.
-            line = String(decoding: JSONCodec.encode(event.json), as: UTF8.self)
+            // The encoder escapes C0 controls; Sanitizer.json escapes the rest that a terminal would obey.
+            line = Sanitizer.json(String(decoding: JSONCodec.encode(event.json), as: UTF8.self))
         } else {
             guard let text = MobEventText.describe(event, verbose: verbose) else { return }
             line = Sanitizer.line("\(MobEventText.clock(event.timestampMs)) \(event.source): \(text)")
@@ -192,12 +212,30 @@ final class MobEventPrinter: Sendable {
         write(line + "\n")
     }
 
-    func finalOutput(of run: FlowRun) {
-        switch run.status {
-        case .completed:
-            write("\n" + Sanitizer.clean(run.output ?? "") + "\n")
-        default:
-            write(Sanitizer.line("flow \(run.flowId) \(run.status.rawValue): \(run.error ?? "")") + "\n")
+    /// The flow's answer, or why there is none (text mode; a JSON reader has it in the event).
+    func conclude(_ event: MobEvent) {
+        switch event.payload {
+        case .flowCompleted(_, _, let output, _): conclude(status: .completed, flowId: "", detail: output)
+        case .flowFailed(_, let flowId, let error): conclude(status: .failed, flowId: flowId, detail: error)
+        case .flowCanceled(_, let flowId, let reason): conclude(status: .canceled, flowId: flowId, detail: reason)
+        default: break
+        }
+    }
+
+    func conclude(_ run: FlowRun) {
+        let detail = switch run.status {
+        case .completed: run.output ?? ""
+        case .running: "interrupted"
+        case .failed, .canceled: run.error ?? ""
+        }
+        conclude(status: run.status, flowId: run.flowId, detail: detail)
+    }
+
+    private func conclude(status: FlowRun.Status, flowId: String, detail: String) {
+        guard !json else { return }
+        switch status {
+        case .completed: write("\n" + Sanitizer.clean(detail) + "\n")
+        default: write(Sanitizer.line("flow \(flowId) \(status.rawValue): \(detail)") + "\n")
         }
     }
 

@@ -129,6 +129,9 @@ struct TUICommand: ParsableCommand {
             let lineup = try AgentLineup.specs(agentFiles: agentFiles, options: agents, defaultPersonas: AgentLineup.fivePersonas,
                                                readsLocalConfig: false)
             for note in lineup.notes { notices.append((.warning, note)) }
+            guard !mobs.contains(where: { $0.definition.id == AdHocMob.id }) else {
+                throw ValidationErrorMessage("a --mob is named \(AdHocMob.id), the name of the mob --agent and --persona make: rename it")
+            }
             let (definition, resolve) = AdHocMob.make(from: lineup.specs, llm: try models.model(nil))
             mobs.append((definition, resolve))
         }

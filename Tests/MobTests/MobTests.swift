@@ -61,10 +61,31 @@ struct MobMemberTests {
     func thoughts() throws {
         var harness = MobHarness(try definition(Self.team))
         try harness.send(.send(member: "ada", content: "think", mode: .queue))
-        let effects = harness.report("ada", .thought("costs matter"))
+        let effects = harness.report("ada", .thought("costs matter", runId: "team-run-1"))
         let delivered = effects.compactMap { if case .deliverThought(let to, _, "ada", "costs matter") = $0 { to } else { nil } }
         #expect(delivered == ["boss", "bob"])
         #expect(harness.events.last?.payload == .memberThought(runId: "team-run-1", content: "costs matter", deliveredTo: ["boss", "bob"]))
+    }
+
+    @Test("a thought made outside the run (on-peer-thought) reaches peers but belongs to no run and no arena task")
+    func thoughtOutsideTheRun() throws {
+        var harness = MobHarness(try definition(Self.team))
+        try harness.send(.arenaTask(taskId: "t1", description: "Hello"))
+        let effects = harness.report("ada", .thought("an aside", runId: nil))
+        #expect(effects.contains(.deliverThought(to: "boss", generation: 1, from: "ada", text: "an aside")))
+        #expect(!effects.contains { if case .arenaPost = $0 { true } else { false } })
+        #expect(harness.events.last?.payload == .memberThought(runId: nil, content: "an aside", deliveredTo: ["boss", "bob"]))
+    }
+
+    @Test("retiring a member drops its queued work with a word, and fails its running work once")
+    func retireOnce() throws {
+        var harness = MobHarness(try definition(Self.team))
+        try harness.send(.send(member: "ada", content: "running", mode: .queue))
+        try harness.send(.send(member: "ada", content: "queued", mode: .queue))
+        try harness.send(.retire("ada"))
+        #expect(harness.events.filter { $0.payload.type == "run_failed" && $0.source == "ada" }.count == 1)
+        #expect(harness.events.contains { $0.payload == .memberLog(level: "warn", text: "dropped team-run-2, which had not started: member ada was retired") })
+        #expect(harness.effects.filter { if case .cancelRun = $0 { true } else { false } }.count == 1)
     }
 
     @Test("wiring: by hand, both ways at once; never to itself; not to a retired member; unknown members named")
@@ -236,6 +257,28 @@ struct MobFlowTests {
         #expect(harness.mob.flowRuns["fan-flow-1"]?.status == .completed)
     }
 
+    @Test("a quorum that the active members cannot meet fails the step instead of being lowered")
+    func quorumNotLowered() throws {
+        var harness = MobHarness(try definition(Self.fan))
+        for worker in ["w2", "w3"] {
+            try harness.send(.retire(worker))
+            harness.report(worker, .stopped)
+        }
+        try harness.send(.runFlow("quorum", params: ["q": "?"]))
+        let run = try #require(harness.mob.flowRuns["fan-flow-1"])
+        #expect(run.status == .failed)
+        #expect(run.error == "step ask failed: only 1 member was asked; the step needs 2 answers")
+    }
+
+    @Test("an answer after the flow's limit does not complete it")
+    func lateForTheFlow() throws {
+        var harness = MobHarness(try definition(Self.fan))
+        try harness.send(.runFlow("any", params: ["q": "?"]))
+        harness.now = harness.now + 60_000
+        harness.answer("w1", "too late")
+        #expect(harness.mob.flowRuns["fan-flow-1"]?.status == .failed)
+    }
+
     @Test("a failed target is retried up to max_step_retries on the same member")
     func retries() throws {
         var harness = MobHarness(try definition(Self.fan))
@@ -293,7 +336,7 @@ struct MobArenaTests {
         let taskId = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d"
         for _ in 0..<5 { try harness.send(.arenaTask(taskId: taskId, description: "Plan a picnic")) }
         #expect(harness.mob.flowRuns.count == 1)
-        harness.report("pragmatist", .thought("Check the weather"))
+        harness.report("pragmatist", .thought("Check the weather", runId: harness.running("pragmatist")))
         #expect(harness.effects.last == .arenaPost(member: "pragmatist", taskId: taskId, .thought("Check the weather")))
         for member in ["contrarian", "first-principles", "devils-advocate", "pragmatist"] { harness.answer(member, "\(member)!") }
         #expect(harness.effects.contains(.arenaPost(member: "contrarian", taskId: taskId, .thought("contrarian!"))))

@@ -78,4 +78,12 @@ struct SanitizerTests {
         }
         #expect(Sanitizer.line(cleaned) == cleaned)
     }
+
+    @Test("JSON lines keep their meaning, with DEL, C1, separators and bidi controls escaped")
+    func json() throws {
+        let text = #"{"a":"x\u001b[2J\u007f\u009b\u202e\u2066\u2028y"}"#
+        let raw = "{\"a\":\"x\\u001b[2J\u{7F}\u{9B}\u{202E}\u{2066}\u{2028}y\"}"
+        #expect(Sanitizer.json(raw) == text)
+        #expect(Sanitizer.json(#"{"plain":"ok 界"}"#) == #"{"plain":"ok 界"}"#)
+    }
 }
