@@ -1,14 +1,19 @@
 import Foundation
 import Synchronization
 
-/// The thread that owns a `LlamaContext` and serves requests on it: it admits requests into free
+/// The thread that owns a `ForwardBackend` and serves requests on it: it admits requests into free
 /// sequences, plans each step's batch fairly, samples, and streams text back. Everything a request
 /// needs while running lives on this thread; callers talk to it through `submit` and `cancel`.
 final class InferenceEngine: @unchecked Sendable {
     typealias Continuation = AsyncThrowingStream<GenerationEvent, any Error>.Continuation
 
-    let context: LlamaContext
+    /// Changes only on the engine's thread (a lost GPU gives way to the fallback); read elsewhere only
+    /// for what every backend of this engine shares (capacity, context).
+    private(set) var backend: any ForwardBackend
+    /// Makes the backend that takes over when a forward pass fails (the CPU, for a GPU backend).
+    private var fallback: (@Sendable () -> any ForwardBackend)?
     private let tokenizer: Tokenizer
+    private let notices: @Sendable (String) -> Void
     private let inbox = Mutex(Inbox())
     private let wakeup = NSCondition()
     private let counters = Mutex(BatchStatistics())
@@ -24,9 +29,12 @@ final class InferenceEngine: @unchecked Sendable {
         var stopped = false
     }
 
-    init(context: LlamaContext, tokenizer: Tokenizer) {
-        self.context = context
+    init(backend: any ForwardBackend, fallback: (@Sendable () -> any ForwardBackend)?, tokenizer: Tokenizer,
+         notices: @escaping @Sendable (String) -> Void) {
+        self.backend = backend
+        self.fallback = fallback
         self.tokenizer = tokenizer
+        self.notices = notices
         // The thread holds the engine until `serve` returns; the engine does not hold the thread (a
         // Foundation Thread keeps its closure, so holding it would be a cycle).
         let thread = Thread { [self] in self.serve() }
@@ -72,9 +80,11 @@ final class InferenceEngine: @unchecked Sendable {
     private var active: [Job] = []
     private var freeSequences: [Int] = []
     private var turn = 0
+    /// Set when the backend failed with no fallback: later requests end with this at once.
+    private var failed: String?
 
     private func serve() {
-        freeSequences = Array((0..<context.sequenceCount).reversed())
+        freeSequences = Array((0..<backend.sequenceCount).reversed())
         while true {
             wakeup.lock()
             while active.isEmpty && waiting.isEmpty && inbox.withLock({ $0.arrived.isEmpty && $0.cancelled.isEmpty && !$0.stopping }) {
@@ -86,6 +96,10 @@ final class InferenceEngine: @unchecked Sendable {
                 return (inbox.arrived, inbox.cancelled, inbox.stopping)
             }
             waiting += arrived
+            if let failed {
+                for job in waiting { job.continuation.finish(throwing: LLMError.backendFailed(failed)) }
+                waiting.removeAll()
+            }
             if stopping {
                 for job in waiting + active { job.continuation.finish(throwing: CancellationError()) }
                 inbox.withLock { $0.stopped = true }
@@ -109,6 +123,7 @@ final class InferenceEngine: @unchecked Sendable {
     private func step() {
         turn = (turn + 1) % active.count
         let order = Array(active[turn...] + active[..<turn])
+        let context = backend
         let counts = BatchPlanner.plan(demands: order.map(\.demand), capacity: context.batchCapacity)
         let sequences = counts.filter { $0 > 0 }.count
         let rows = counts.reduce(0, +)
@@ -135,8 +150,34 @@ final class InferenceEngine: @unchecked Sendable {
                 release(job)
             }
         }
-        context.evaluate()
+        do {
+            try context.evaluate()
+        } catch {
+            return failBackend(error)
+        }
         for (row, job) in sampled.enumerated() { advance(job, logits: context.logits(row: row)) }
+    }
+
+    /// A forward pass failed: every running request ends with the reason (their caches are gone), and the
+    /// fallback, if there is one, serves the waiting ones and everything after.
+    private func failBackend(_ error: ForwardError) {
+        let replacement = fallback?()
+        let detail = replacement.map { "\(error); from now on the model runs on the \($0.deviceDescription)" } ?? "\(error)"
+        for job in active {
+            job.continuation.finish(throwing: LLMError.backendFailed(detail))
+        }
+        active.removeAll()
+        notices(detail)
+        guard let replacement else {
+            // Nothing to go on with: what waits fails too, rather than waiting forever.
+            for job in waiting { job.continuation.finish(throwing: LLMError.backendFailed(detail)) }
+            waiting.removeAll()
+            failed = detail
+            return
+        }
+        backend = replacement
+        fallback = nil
+        freeSequences = Array((0..<replacement.sequenceCount).reversed())
     }
 
     /// Samples the next token of `job` and streams what it completes.
@@ -150,7 +191,7 @@ final class InferenceEngine: @unchecked Sendable {
         if !text.isEmpty { job.continuation.yield(.text(text)) }
         if stopped { return finish(job, .stopString, flush: false) }
         if job.generated >= job.request.maxTokens { return finish(job, .maxTokens) }
-        if job.position >= context.contextLength { return finish(job, .contextFull) }
+        if job.position >= backend.contextLength { return finish(job, .contextFull) }
         job.pendingToken = token
     }
 

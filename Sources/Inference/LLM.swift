@@ -57,12 +57,15 @@ public struct GenerationUsage: Sendable, Equatable {
 public enum LLMError: Error, Equatable, CustomStringConvertible {
     case promptTooLong(tokens: Int, contextLength: Int)
     case invalidRequest(String)
+    /// The backend failed under the request (a lost GPU); its text so far stands.
+    case backendFailed(String)
 
     public var description: String {
         switch self {
         case .promptTooLong(let tokens, let length):
             return "the prompt is \(tokens) tokens, but the context holds \(length): shorten it (or raise --context)"
         case .invalidRequest(let reason): return "invalid request: \(reason)"
+        case .backendFailed(let reason): return reason
         }
     }
 }

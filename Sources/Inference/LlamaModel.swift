@@ -5,16 +5,16 @@ public final class LlamaModel: @unchecked Sendable {
     public let config: LlamaConfig
     let embedding: WeightMatrix
     let output: WeightMatrix
-    let outputNorm: UnsafePointer<Float>
+    let outputNorm: WeightVector
     /// Llama 3.1+ divides some RoPE frequencies by these factors (`rope_freqs.weight`); nil elsewhere.
-    let ropeFrequencyFactors: UnsafePointer<Float>?
+    let ropeFrequencyFactors: WeightVector?
     let blocks: [Block]
 
     struct Block: @unchecked Sendable {
-        let attentionNorm: UnsafePointer<Float>
+        let attentionNorm: WeightVector
         let query, key, value, attentionOutput: WeightMatrix
-        let queryBias, keyBias, valueBias: UnsafePointer<Float>?
-        let feedForwardNorm: UnsafePointer<Float>
+        let queryBias, keyBias, valueBias: WeightVector?
+        let feedForwardNorm: WeightVector
         let gate, up, down: WeightMatrix
     }
 
@@ -40,14 +40,15 @@ public final class LlamaModel: @unchecked Sendable {
         func matrix(_ name: String, columns: Int, rows: Int) throws(GGUFError) -> WeightMatrix {
             WeightMatrix(try tensor(name, [columns, rows]), in: file.mapping)
         }
-        func vector(_ name: String, _ count: Int) throws(GGUFError) -> UnsafePointer<Float> {
+        func vector(_ name: String, _ count: Int) throws(GGUFError) -> WeightVector {
             let found = try tensor(name, [count])
             guard found.type == .f32 else { throw .invalid(file: gguf.file, what: "tensor \(name) is \(found.type), expected F32") }
             // Read as Floats in place: they must lie on a 4-byte boundary (any GGUF alignment ≥ 4 ensures it).
             guard found.offset % MemoryLayout<Float>.alignment == 0 else {
                 throw .unsupported(file: gguf.file, what: "tensor \(name) is not 4-byte aligned (general.alignment below 4)")
             }
-            return (file.mapping.bytes.baseAddress! + found.offset).assumingMemoryBound(to: Float.self)
+            return WeightVector(name: name, pointer: UnsafePointer((file.mapping.bytes.baseAddress! + found.offset).assumingMemoryBound(to: Float.self)),
+                                count: count)
         }
         embedding = try matrix("token_embd.weight", columns: c.dimension, rows: c.vocabulary)
         outputNorm = try vector("output_norm.weight", c.dimension)
@@ -57,7 +58,7 @@ public final class LlamaModel: @unchecked Sendable {
         var blocks: [Block] = []
         for layer in 0..<c.layers {
             let prefix = "blk.\(layer)."
-            func bias(_ name: String, _ count: Int) throws(GGUFError) -> UnsafePointer<Float>? {
+            func bias(_ name: String, _ count: Int) throws(GGUFError) -> WeightVector? {
                 c.hasAttentionBias ? try vector(prefix + name, count) : nil
             }
             blocks.append(Block(

@@ -2,15 +2,18 @@ import CInferenceKernels
 
 /// A weight matrix where it lies in the mapped file, multiplied by the C kernels. ggml's shape
 /// [columns, rows]: each output row is one contiguous run of blocks.
-struct WeightMatrix: @unchecked Sendable {
-    let base: UnsafeRawPointer
-    let type: GGMLType
-    let columns: Int
-    let rows: Int
-    let rowBytes: Int
+public struct WeightMatrix: @unchecked Sendable {
+    /// The tensor's name in the file (what a backend keys its own copy by).
+    public let name: String
+    public let base: UnsafeRawPointer
+    public let type: GGMLType
+    public let columns: Int
+    public let rows: Int
+    public let rowBytes: Int
 
     init(_ tensor: GGUFFile.Tensor, in file: MappedFile) {
         precondition(tensor.dimensions.count == 2, "\(tensor.name) is not a matrix")
+        name = tensor.name
         base = UnsafeRawPointer(file.bytes.baseAddress!) + tensor.offset
         type = tensor.type
         columns = tensor.dimensions[0]
@@ -32,6 +35,15 @@ struct WeightMatrix: @unchecked Sendable {
         Dequantize.elements(columns, of: type, from: UnsafeRawBufferPointer(start: base + row * rowBytes, count: rowBytes),
                             into: UnsafeMutableBufferPointer(start: destination, count: columns))
     }
+}
+
+/// An F32 vector in the mapped file (a norm's weights, a bias).
+public struct WeightVector: @unchecked Sendable {
+    public let name: String
+    public let pointer: UnsafePointer<Float>
+    public let count: Int
+
+    public var buffer: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: pointer, count: count) }
 }
 
 /// The CPU's instruction set the kernels use ("avx2" or "scalar").

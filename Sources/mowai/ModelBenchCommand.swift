@@ -58,7 +58,7 @@ struct ModelBenchCommand: ParsableCommand {
 
             var runs: [Run] = []
             for count in Set([1, threads]).sorted() {
-                let context = LlamaContext(model: llama, threads: count, contextLength: used)
+                let context = CPUBackend(model: llama, threads: count, contextLength: used)
                 let prompt = (0..<promptTokens).map { Int32(($0 * 7919 + 11) % llama.config.vocabulary) }
                 var pp = 0.0, tg = 0.0
                 for _ in 0..<repetitions {

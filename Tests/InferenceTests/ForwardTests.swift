@@ -29,7 +29,7 @@ struct ForwardTests {
     }
 
     /// Logits after every token, from one batch.
-    static func logits(_ tokens: [Int32], context: LlamaContext, sequence: Int = 0) throws -> [[Float]] {
+    static func logits(_ tokens: [Int32], context: CPUBackend, sequence: Int = 0) throws -> [[Float]] {
         context.clearBatch()
         for (position, token) in tokens.enumerated() {
             try context.append(token, sequence: sequence, position: position, wantsLogits: true)
@@ -45,7 +45,7 @@ struct ForwardTests {
     func matchesReference() throws {
         let (model, tokenizer) = try Self.model()
         let tokens = tokenizer.encode("The capital of France is")
-        let actual = try Self.logits(tokens, context: LlamaContext(model: model, threads: 2, contextLength: 64))
+        let actual = try Self.logits(tokens, context: CPUBackend(model: model, threads: 2, contextLength: 64))
         let exact = try Self.reference(tokens, q8Activations: false)
         let rounded = try Self.reference(tokens, q8Activations: true)
         /// KL(p‖q) of the softmax distributions: how much the predictions differ (a uniform shift of
@@ -75,8 +75,8 @@ struct ForwardTests {
     func batchingChangesNothing() throws {
         let (model, tokenizer) = try Self.model()
         let tokens = tokenizer.encode("Once upon a time, in a land far away, there lived a")
-        let batched = try Self.logits(tokens, context: LlamaContext(model: model, threads: 2, contextLength: 64))
-        let single = LlamaContext(model: model, threads: 1, contextLength: 64, batchCapacity: 1)
+        let batched = try Self.logits(tokens, context: CPUBackend(model: model, threads: 2, contextLength: 64))
+        let single = CPUBackend(model: model, threads: 1, contextLength: 64, batchCapacity: 1)
         for (position, token) in tokens.enumerated() {
             single.clearBatch()
             try single.append(token, sequence: 0, position: position, wantsLogits: true)
@@ -84,7 +84,7 @@ struct ForwardTests {
             #expect(Array(single.logits(row: 0)) == batched[position], "position \(position)")
         }
         // A prompt longer than the batch goes through in several batches.
-        let chunked = LlamaContext(model: model, threads: 2, contextLength: 64, batchCapacity: 5)
+        let chunked = CPUBackend(model: model, threads: 2, contextLength: 64, batchCapacity: 5)
         #expect(Array(try chunked.prefill(tokens[...], sequence: 0, from: 0)) == batched.last)
     }
 
@@ -94,7 +94,7 @@ struct ForwardTests {
         let (model, tokenizer) = try Self.model()
         let first = tokenizer.encode("The capital of France is")
         let second = tokenizer.encode("My favourite colour is")
-        let context = LlamaContext(model: model, threads: 2, sequences: 2, contextLength: 64)
+        let context = CPUBackend(model: model, threads: 2, sequences: 2, contextLength: 64)
         let alone = try Self.logits(second, context: context, sequence: 1)
         _ = try Self.logits(first, context: context, sequence: 0)
         // Interleave: both sequences' tokens in one batch, the second from scratch again.
@@ -111,21 +111,21 @@ struct ForwardTests {
           .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
     func refusesOutOfRange() throws {
         let (model, _) = try Self.model()
-        let context = LlamaContext(model: model, threads: 1, sequences: 1, contextLength: 8, batchCapacity: 2)
-        #expect(throws: LlamaContext.ContextError.positionOutOfRange(position: 8, contextLength: 8)) {
+        let context = CPUBackend(model: model, threads: 1, sequences: 1, contextLength: 8, batchCapacity: 2)
+        #expect(throws: TokenBatch.Refusal.positionOutOfRange(position: 8, contextLength: 8)) {
             try context.append(1, sequence: 0, position: 8, wantsLogits: true)
         }
-        #expect(throws: LlamaContext.ContextError.noSuchSequence(1)) { try context.append(1, sequence: 1, position: 0, wantsLogits: true) }
+        #expect(throws: TokenBatch.Refusal.noSuchSequence(1)) { try context.append(1, sequence: 1, position: 0, wantsLogits: true) }
         try context.append(1, sequence: 0, position: 0, wantsLogits: false)
         try context.append(1, sequence: 0, position: 1, wantsLogits: false)
-        #expect(throws: LlamaContext.ContextError.batchFull(capacity: 2)) { try context.append(1, sequence: 0, position: 2, wantsLogits: false) }
+        #expect(throws: TokenBatch.Refusal.batchFull(capacity: 2)) { try context.append(1, sequence: 0, position: 2, wantsLogits: false) }
     }
 
     @Test("greedy decoding says Paris",
           .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
     func greedy() throws {
         let (model, tokenizer) = try Self.model()
-        let context = LlamaContext(model: model, threads: 1, contextLength: 64)
+        let context = CPUBackend(model: model, threads: 1, contextLength: 64)
         let logits = try context.prefill(tokenizer.encode("The capital of France is")[...], sequence: 0, from: 0)
         #expect(tokenizer.decode([Sampler.argmax(logits)]) == " Paris")
     }

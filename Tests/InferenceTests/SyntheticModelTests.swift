@@ -30,7 +30,7 @@ struct SyntheticModelTests {
           arguments: models)
     func matchesReference(_ model: SyntheticModel, tolerance: Float) throws {
         try model.withFile { path in
-            let context = LlamaContext(model: try LlamaModel(file: try GGUFModelFile(path: path)), threads: 2, contextLength: 16)
+            let context = CPUBackend(model: try LlamaModel(file: try GGUFModelFile(path: path)), threads: 2, contextLength: 16)
             let actual = try ForwardTests.logits(Self.tokens, context: context)
             struct Result: Decodable { let logits: [[Float]] }
             let output = try PythonReference.script("forward_reference.py", [path] + Self.tokens.map(String.init))
