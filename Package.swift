@@ -18,7 +18,8 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CWebsockets", pkgConfig: "libwebsockets", providers: [.apt(["libwebsockets-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CVulkan", pkgConfig: "vulkan", providers: [.apt(["libvulkan-dev"])]),
+        // Vulkan's headers only: the loader is opened at run time (a machine without it runs on the CPU).
+        .systemLibrary(name: "CVulkan", providers: [.apt(["libvulkan-dev"])]),
 
         // The functional core.
         // The one sanitizer: every text from outside that reaches a person goes through it.
@@ -54,6 +55,13 @@ let package = Package(
             ]
         ),
 
+        // The Vulkan shell: the loader, devices, memory, pipelines and command buffers (one thread per queue).
+        .target(name: "Vulkan", dependencies: ["CVulkan"]),
+        // The compute shaders' SPIR-V, generated from glsl/ by `make shaders` and committed.
+        .target(name: "CVulkanShaders", exclude: ["glsl"]),
+        // The engine's Vulkan backend: the model's program as dispatches on a device.
+        .target(name: "VulkanInference", dependencies: ["Inference", "Vulkan", "CVulkanShaders"], swiftSettings: [.unsafeFlags(["-O"])]),
+
         // Mobs at run time: members' agents, push subscriptions, members in arenas.
         .target(name: "MobRuntime", dependencies: ["Mob", "Agents", "Inference", "ArenaProtocol", "WebSocketClient", "CAgentAssets"]),
 
@@ -88,7 +96,8 @@ let package = Package(
         ),
         // Every committed fuzz corpus file and every input that once crashed, replayed in seconds.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
-        .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "CCurl", "CWebsockets"]),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "Vulkan", "CCurl", "CWebsockets"]),
+        .testTarget(name: "VulkanTests", dependencies: ["Vulkan", "VulkanInference", "Inference", "CInferenceKernels", "EndToEndSupport"]),
         // Slow suites: the real `mowai` binary on 127.0.0.1.
         .target(name: "EndToEndSupport", path: "Tests/EndToEndSupport"),
         .testTarget(

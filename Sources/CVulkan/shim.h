@@ -1,5 +1,8 @@
 #ifndef MOWAI_CVULKAN_SHIM_H
 #define MOWAI_CVULKAN_SHIM_H
+// The types only: mowai opens the loader (libvulkan.so.1) at run time, so a machine without it still
+// runs everything on the CPU. Functions come from vkGetInstanceProcAddr (the Vulkan module's loader).
+#define VK_NO_PROTOTYPES 1
 #include <vulkan/vulkan.h>
 
 // Function-like macros do not import into Swift.

@@ -1,4 +1,5 @@
 @testable import Inference
+import EndToEndSupport
 import Testing
 
 @Suite("Chat templates")

@@ -1,3 +1,4 @@
+import EndToEndSupport
 import Foundation
 @testable import Inference
 import Testing
@@ -65,17 +66,6 @@ struct GGUFTests {
 }
 
 /// The default model (fetched by `make setup` into ./models, or $MOWAI_MODELS).
-enum DefaultModel {
-    static var path: String {
-        let directory = ProcessInfo.processInfo.environment["MOWAI_MODELS"]
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent("models").path
-        return directory + "/SmolLM2-135M-Instruct.Q4_1.gguf"
-    }
-
-    static var isPresent: Bool { FileManager.default.fileExists(atPath: path) }
-}
-
 @Suite("The default model's file")
 struct DefaultModelFileTests {
     @Test("SmolLM2-135M-Instruct Q4_1: llama, 30 blocks, d_model 576, 49 152 tokens, 210 Q4_1 tensors",

@@ -1,3 +1,4 @@
+import EndToEndSupport
 import Foundation
 @testable import Inference
 import Testing

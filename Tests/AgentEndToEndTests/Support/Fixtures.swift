@@ -35,21 +35,6 @@ enum Repository {
         .deletingLastPathComponent().deletingLastPathComponent().path
 }
 
-/// The default model, where `make setup` puts it (or $MOWAI_MODELS), found as InferenceTests finds it.
-/// The tests that run it fail, not skip, when it is missing: the issue asks for a run on the real model.
-enum DefaultModel {
-    static var path: String {
-        let directory = ProcessInfo.processInfo.environment["MOWAI_MODELS"] ?? Repository.root + "/models"
-        return directory + "/SmolLM2-135M-Instruct.Q4_1.gguf"
-    }
-
-    static func require() throws {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ArenaTestError("the default model is not installed at \(path): run `make setup` to fetch it")
-        }
-    }
-}
-
 /// The admin side of an arena, over HTTP.
 enum Admin {
     static let secret = "agent-e2e-secret"
