@@ -75,7 +75,7 @@ let package = Package(
             name: "mowai",
             dependencies: [
                 "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay", "Inference",
-                "Agents", "AgentParticipants", "Personas", "SafeText", "Mob", "MobRuntime", "CAgentAssets",
+                "Agents", "AgentParticipants", "Personas", "SafeText", "Mob", "MobRuntime", "CAgentAssets", "Vulkan", "VulkanInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

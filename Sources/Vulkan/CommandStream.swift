@@ -3,7 +3,8 @@ import CVulkan
 /// Records one command buffer (a whole forward step: every dispatch and barrier), submits it and waits.
 /// With `profiling`, a timestamp after each dispatch attributes GPU time to the dispatch's group.
 public final class CommandStream: @unchecked Sendable {
-    unowned let device: VulkanDevice
+    // Strong: the device must outlive what was made from it (its handle destroys them).
+    let device: VulkanDevice
     private var buffer: VkCommandBuffer?
     private var queries: VkQueryPool?
     private let queryCapacity: Int

@@ -3,7 +3,8 @@ import CVulkan
 /// A compute shader ready to dispatch: its SPIR-V with specialization constants (workgroup and subgroup
 /// sizes chosen per device), `bindings` storage buffers, and `pushConstantBytes` of push constants.
 public final class ComputePipeline: @unchecked Sendable {
-    unowned let device: VulkanDevice
+    // Strong: the device must outlive what was made from it (its handle destroys them).
+    let device: VulkanDevice
     public let name: String
     public let bindings: Int
     public let pushConstantBytes: Int
@@ -120,7 +121,8 @@ public final class ComputePipeline: @unchecked Sendable {
 /// Descriptor sets for one program's dispatches, written once: each binds fixed buffer ranges, so a
 /// forward step records without touching descriptors.
 public final class DescriptorPool: @unchecked Sendable {
-    unowned let device: VulkanDevice
+    // Strong: the device must outlive what was made from it (its handle destroys them).
+    let device: VulkanDevice
     let handle: VkDescriptorPool
 
     public init(device: VulkanDevice, sets: Int, buffers: Int) throws(VulkanError) {

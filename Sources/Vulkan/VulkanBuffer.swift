@@ -12,7 +12,8 @@ public final class VulkanBuffer: @unchecked Sendable {
         case readback
     }
 
-    unowned let device: VulkanDevice
+    // Strong: the device must outlive what was made from it (its handle destroys them).
+    let device: VulkanDevice
     let handle: VkBuffer
     let memory: VkDeviceMemory
     public let bytes: Int

@@ -34,7 +34,7 @@ struct AgentRunCommand: ParsableCommand {
 
     @OptionGroup var agents: AgentOptions
     @OptionGroup var model: ModelOption
-    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var engine: EngineOptions
 
     @Flag(help: "Also show debug logs and the model's text as it streams.")
     var verbose = false
@@ -51,7 +51,7 @@ struct AgentRunCommand: ParsableCommand {
             guard let url = WebSocketURL(address) else {
                 throw ValidationErrorMessage("--arena must be a ws:// or wss:// address, like ws://127.0.0.1:8080 (got \(address))")
             }
-            let llm = try SharedModel.load(model, threads: threads.checked(), agents: lineup.specs.count)
+            let llm = try SharedModel.load(model, engine: engine, agents: lineup.specs.count)
             var limits = SandboxLimits()
             limits.taskDeadlineMs = Int64(max(1, agents.taskTimeout)) * 1000
             let output = HeadlessOutput(verbose: verbose)
@@ -92,8 +92,8 @@ struct AgentCheckCommand: ParsableCommand {
 
 /// The model every local agent shares (one engine serves them all, batched).
 enum SharedModel {
-    static func load(_ option: ModelOption, threads: Int, agents: Int) throws -> LocalLLM {
+    static func load(_ option: ModelOption, engine: EngineOptions, agents: Int) throws -> LocalLLM {
         // Agents' prompts are short: 4096 positions each is plenty, and bounds the KV reservation.
-        try LocalLLM(file: try option.open(), threads: threads, sequences: max(1, min(agents, 16)), contextLength: 4096)
+        try engine.load(try option.open(), sequences: max(1, min(agents, 16)), contextLength: 4096, notices: noticeOnStandardError)
     }
 }

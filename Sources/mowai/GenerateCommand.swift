@@ -39,7 +39,7 @@ struct GenerateCommand: ParsableCommand {
     var seed: UInt64 = 42
     @Option(parsing: .singleValue, help: "End the text before this string (repeatable).")
     var stop: [String] = []
-    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var engine: EngineOptions
     @Option(help: "Context length in tokens (default: the model's, at most 8192).")
     var context: Int?
     @Flag(help: "Print token counts and speeds on stderr at the end.")
@@ -58,7 +58,7 @@ struct GenerateCommand: ParsableCommand {
             sampling = try sampling.validated()
 
             let file = try model.open()
-            let llm = try LocalLLM(file: file, threads: try threads.checked(), sequences: 1, contextLength: context, template: template)
+            let llm = try engine.load(file, sequences: 1, contextLength: context, template: template, notices: noticeOnStandardError)
             var messages: [ChatTemplate.Message] = []
             if let system { messages.append(.init(role: "system", content: system)) }
             messages.append(.init(role: "user", content: prompt))

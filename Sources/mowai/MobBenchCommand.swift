@@ -30,7 +30,7 @@ struct MobBenchCommand: ParsableCommand {
     var standInOnly = false
 
     @OptionGroup var model: ModelOption
-    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var engine: EngineOptions
 
     func run() throws {
         try Failure.reporting {
@@ -45,7 +45,7 @@ struct MobBenchCommand: ParsableCommand {
             print(String(format: "%d-member mob: spawn until all started %8.1f ms, memory %.1f MiB (%.1f KiB per member)",
                          members, spawnMs, Double(bytes) / 1_048_576, Double(bytes) / 1024 / Double(members)))
             guard !standInOnly else { return }
-            let (seconds, statistics, capacity) = try debate(threads: try threads.checked())
+            let (seconds, statistics, capacity) = try debate()
             print(String(format: "debate flow on %@: %.1f s wall; %d forward passes, %.2f sequences per pass (most %d of %d), %.1f token rows per pass",
                          (try ModelLocator.path(model.model) as NSString).lastPathComponent, seconds, statistics.passes,
                          statistics.meanSequences, statistics.mostSequences, capacity, statistics.meanRows))
@@ -158,9 +158,9 @@ struct MobBenchCommand: ParsableCommand {
     }
 
     /// The workshop's debate on the real model: wall time, and the engine's batch figures.
-    func debate(threads: Int) throws -> (Double, BatchStatistics, Int) {
+    func debate() throws -> (Double, BatchStatistics, Int) {
         let workshop = try BuiltInMobs.load("workshop")
-        let llm = try LocalLLM(file: try model.open(), threads: threads, sequences: 8, contextLength: 4096)
+        let llm = try engine.load(try model.open(), sequences: 8, contextLength: 4096, notices: noticeOnStandardError)
         let catalog = PersonaCatalog()
         let runtime = MobRuntime { _, profile, member in
             let persona = try catalog.persona(named: profile.persona)

@@ -72,7 +72,7 @@ struct MobRunCommand: ParsableCommand {
     var verbose = false
 
     @OptionGroup var model: ModelOption
-    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var engine: EngineOptions
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
@@ -96,7 +96,7 @@ struct MobRunCommand: ParsableCommand {
             return url
         }
 
-        let models = ModelPool(defaultModel: model.model, threads: try threads.checked(), sequences: max(1, definition.members.count))
+        let models = ModelPool(defaultModel: model.model, engine: engine, sequences: max(1, definition.members.count), notices: noticeOnStandardError)
         let runtime = MobRuntime(resolve: MemberFactory.resolver(file: mobFile, models: models))
         let printer = MobEventPrinter(json: json, verbose: verbose)
         let finished = DispatchSemaphore(value: 0)

@@ -83,14 +83,17 @@ final class ModelPool: Sendable {
     }
 
     private let defaultModel: String?
-    private let threads: Int
+    private let engine: EngineOptions
     private let sequences: Int
+    private let notices: @Sendable (String) -> Void
     private let loaded = Mutex<[String: any LLM]>([:])
 
-    init(defaultModel: String?, threads: Int, sequences: Int) {
+    /// - Parameter notices: hears why a model runs on the CPU when a GPU was asked for or expected.
+    init(defaultModel: String?, engine: EngineOptions, sequences: Int, notices: @escaping @Sendable (String) -> Void) {
         self.defaultModel = defaultModel
-        self.threads = threads
+        self.engine = engine
         self.sequences = sequences
+        self.notices = notices
     }
 
     /// The model `name` names (nil: the default), loaded on first use.
@@ -101,8 +104,8 @@ final class ModelPool: Sendable {
         if key == Self.standIn {
             model = StandInLLM(echoesPrompt: true)
         } else {
-            model = try LocalLLM(file: try GGUFModelFile(path: try ModelLocator.path(key.isEmpty ? nil : key)), threads: threads,
-                                 sequences: max(1, min(sequences, 16)), contextLength: 4096)
+            model = try engine.load(try GGUFModelFile(path: try ModelLocator.path(key.isEmpty ? nil : key)),
+                                    sequences: max(1, min(sequences, 16)), contextLength: 4096, notices: notices)
         }
         return loaded.withLock { loaded in
             if let raced = loaded[key] { return raced }

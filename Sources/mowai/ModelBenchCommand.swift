@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Inference
+import SafeText
+import VulkanInference
 
 struct ModelBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,13 +10,14 @@ struct ModelBenchCommand: ParsableCommand {
         abstract: "Measure model load time, prompt processing (pp) and decode (tg) tokens/s, and peak RSS.",
         discussion: """
         Prompt processing feeds --prompt-tokens tokens in batches; decode generates --decode-tokens tokens one \
-        at a time (greedy) from an empty context, like llama-bench's pp512 and tg128. Each is run with one \
-        thread and with --threads (default: every core), best of --repetitions.
+        at a time (greedy) from an empty context, like llama-bench's pp512 and tg128. On the CPU each is run \
+        with one thread and with --threads (default: every core), best of --repetitions. With --device vulkan \
+        (or vulkan:N) they run on that GPU; --profile adds the GPU time per kernel group.
         """
     )
 
     @OptionGroup var model: ModelOption
-    @OptionGroup var threadsOption: ThreadsOption
+    @OptionGroup var engine: EngineOptions
     @Option(help: "Prompt tokens to process.")
     var promptTokens = 512
     @Option(help: "Tokens to decode.")
@@ -23,26 +26,41 @@ struct ModelBenchCommand: ParsableCommand {
     var repetitions = 3
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
+    @Flag(help: "With a Vulkan device: GPU time per kernel group (timestamp queries), for decode.")
+    var profile = false
 
     struct Run: Codable {
+        /// CPU threads (the engine thread alone for a GPU run).
         let threads: Int
         let promptTokensPerSecond: Double
         let decodeTokensPerSecond: Double
+    }
+
+    /// GPU time of one kernel group per decoded token.
+    struct KernelGroupTime: Codable {
+        let group: String
+        let microsecondsPerToken: Double
+        let share: Double
     }
 
     struct Report: Codable {
         let model: String
         let fileBytes: Int
         let instructionSet: String
+        /// "cpu", or the Vulkan device's name.
+        let device: String
         let loadSeconds: Double
         let runs: [Run]
         let peakRSSBytes: Int
         let kvCacheBytes: Int
+        /// Vulkan only: dispatches recorded per decode step, and (with --profile) GPU time per group.
+        let dispatchesPerToken: Int?
+        let kernelGroups: [KernelGroupTime]?
     }
 
     func run() throws {
         try Failure.reporting {
-            let threads = try threadsOption.checked()
+            let threads = try engine.checked()
             guard promptTokens >= 1, decodeTokens >= 1, repetitions >= 1 else {
                 throw ValidationErrorMessage("--prompt-tokens, --decode-tokens and --repetitions must be at least 1")
             }
@@ -56,56 +74,95 @@ struct ModelBenchCommand: ParsableCommand {
                 throw ValidationErrorMessage("--prompt-tokens plus --decode-tokens (\(used)) exceed the model's context of \(llama.config.contextLength)")
             }
 
+            let shape = BackendShape(sequences: 1, contextLength: used)
             var runs: [Run] = []
-            for count in Set([1, threads]).sorted() {
-                let context = CPUBackend(model: llama, threads: count, contextLength: used)
-                let prompt = (0..<promptTokens).map { Int32(($0 * 7919 + 11) % llama.config.vocabulary) }
-                var pp = 0.0, tg = 0.0
-                for _ in 0..<repetitions {
-                    let start = ContinuousClock.now
-                    _ = try context.prefill(prompt[...], sequence: 0, from: 0)
-                    pp = max(pp, Double(promptTokens) / (ContinuousClock.now - start).seconds)
-
-                    var token: Int32 = prompt[0]
-                    let decodeStart = ContinuousClock.now
-                    for position in 0..<decodeTokens {
-                        context.clearBatch()
-                        try context.append(token, sequence: 0, position: position, wantsLogits: true)
-                        context.evaluate()
-                        token = Sampler.argmax(context.logits(row: 0))
+            var device = "cpu"
+            var dispatches: Int?
+            var groups: [KernelGroupTime]?
+            let accelerator = engine.deviceChoice == .cpu ? nil
+                : Accelerator.factory(for: engine.deviceChoice, profiling: profile, notices: noticeOnStandardError)
+            if let accelerator {
+                let backend = try accelerator(llama, shape)
+                let gpu = backend as? VulkanBackend
+                device = gpu?.device.info.name ?? backend.deviceDescription
+                let (pp, tg) = try measure(backend, vocabulary: llama.config.vocabulary) { gpu?.resetProfile() }
+                runs.append(Run(threads: 1, promptTokensPerSecond: pp, decodeTokensPerSecond: tg))
+                dispatches = gpu?.dispatchesPerStep
+                if profile, let gpu {
+                    // The last repetition's decode: its GPU time per token, group by group.
+                    let total = gpu.profile.values.reduce(0, +)
+                    groups = gpu.profile.sorted { $0.value > $1.value }.map {
+                        KernelGroupTime(group: $0.key, microsecondsPerToken: $0.value / Double(decodeTokens) * 1e6,
+                                        share: total > 0 ? $0.value / total : 0)
                     }
-                    tg = max(tg, Double(decodeTokens) / (ContinuousClock.now - decodeStart).seconds)
                 }
-                runs.append(Run(threads: count, promptTokensPerSecond: pp, decodeTokensPerSecond: tg))
+            } else {
+                for count in Set([1, threads]).sorted() {
+                    let backend = CPUBackend(model: llama, threads: count, contextLength: used)
+                    let (pp, tg) = try measure(backend, vocabulary: llama.config.vocabulary) {}
+                    runs.append(Run(threads: count, promptTokensPerSecond: pp, decodeTokensPerSecond: tg))
+                }
             }
             let c = llama.config
+            // The CPU keeps f32 keys and values; the Vulkan backend f16.
+            let cacheScalar = accelerator == nil ? MemoryLayout<Float>.size : 2
             let report = Report(
                 model: (file.gguf.file as NSString).lastPathComponent, fileBytes: file.mapping.bytes.count, instructionSet: kernelInstructionSet,
-                loadSeconds: loadSeconds, runs: runs, peakRSSBytes: peakResidentBytes(),
-                kvCacheBytes: 2 * c.layers * used * c.kvDimension * MemoryLayout<Float>.size)
+                device: device, loadSeconds: loadSeconds, runs: runs, peakRSSBytes: peakResidentBytes(),
+                kvCacheBytes: 2 * c.layers * used * c.kvDimension * cacheScalar, dispatchesPerToken: dispatches, kernelGroups: groups)
             print(json ? try jsonText(report) : table(report))
         }
+    }
+
+    /// Best-of-`repetitions` prompt processing and decode tokens/s; `beforeDecode` runs before each timed decode.
+    private func measure(_ backend: any ForwardBackend, vocabulary: Int, beforeDecode: () -> Void) throws -> (Double, Double) {
+        let prompt = (0..<promptTokens).map { Int32(($0 * 7919 + 11) % vocabulary) }
+        var pp = 0.0, tg = 0.0
+        for _ in 0..<repetitions {
+            let start = ContinuousClock.now
+            _ = try backend.prefill(prompt[...], sequence: 0, from: 0)
+            pp = max(pp, Double(promptTokens) / (ContinuousClock.now - start).seconds)
+
+            var token: Int32 = prompt[0]
+            beforeDecode()
+            let decodeStart = ContinuousClock.now
+            for position in 0..<decodeTokens {
+                backend.clearBatch()
+                try backend.append(token, sequence: 0, position: position, wantsLogits: true)
+                try backend.evaluate()
+                token = Sampler.argmax(backend.logits(row: 0))
+            }
+            tg = max(tg, Double(decodeTokens) / (ContinuousClock.now - decodeStart).seconds)
+        }
+        return (pp, tg)
     }
 
     private func jsonText(_ report: Report) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(report), as: UTF8.self)
+        // The device's name comes from its driver: escaped like every other JSON mowai prints.
+        return Sanitizer.json(String(decoding: try encoder.encode(report), as: UTF8.self))
     }
 
     private func table(_ report: Report) -> String {
         func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
         var lines = [
-            "model      \(report.model) (\(megabytes(report.fileBytes))), kernels \(report.instructionSet)",
+            "model      \(report.model) (\(megabytes(report.fileBytes))), "
+                + (report.device == "cpu" ? "kernels \(report.instructionSet)" : "Vulkan on \(report.device)"),
             String(format: "load       %.3f s", report.loadSeconds),
         ]
         for run in report.runs {
-            lines.append(String(format: "threads %-3d pp%d %8.1f tok/s   tg%d %7.1f tok/s", run.threads, promptTokens,
+            let label = report.device == "cpu" ? String(format: "threads %-3d", run.threads) : "vulkan     "
+            lines.append(String(format: "%@ pp%d %8.1f tok/s   tg%d %7.1f tok/s", label, promptTokens,
                                 run.promptTokensPerSecond, decodeTokens, run.decodeTokensPerSecond))
+        }
+        if let dispatches = report.dispatchesPerToken { lines.append("dispatches \(dispatches) per decode step, one command buffer") }
+        for group in report.kernelGroups ?? [] {
+            lines.append(String(format: "  %-14@ %9.1f µs/token  %5.1f %%", group.group, group.microsecondsPerToken, group.share * 100))
         }
         let limit = Double(report.fileBytes) * 1.5 + Double(report.kvCacheBytes)
         lines.append("peak RSS   \(megabytes(report.peakRSSBytes)) (\(String(format: "%.2f", Double(report.peakRSSBytes) / limit)) × (1.5 × file + KV cache \(megabytes(report.kvCacheBytes))))")
-        return lines.joined(separator: "\n")
+        return lines.map(Sanitizer.line).joined(separator: "\n")
     }
 }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Inference
+import SafeText
+import VulkanInference
 
 /// `--model`, for every command that loads one.
 struct ModelOption: ParsableArguments {
@@ -12,13 +14,36 @@ struct ModelOption: ParsableArguments {
     }
 }
 
-/// `--threads`, for every command that runs a model.
-struct ThreadsOption: ParsableArguments {
+/// `--threads` and `--device`, for every command that runs a model: how the engine runs it.
+struct EngineOptions: ParsableArguments {
     @Option(help: "CPU threads, every core by default.")
     var threads = min(ProcessInfo.processInfo.activeProcessorCount, 256)
+    @Option(help: ArgumentHelp("Where the model runs: \(DeviceChoice.help). auto: a discrete, then an integrated GPU, else the CPU.",
+                               valueName: "device"))
+    var device = "auto"
+
+    func validate() throws {
+        guard DeviceChoice(parsing: device) != nil else { throw ValidationError("--device must be \(DeviceChoice.help) (got \(device))") }
+    }
 
     func checked() throws -> Int {
         guard (1...256).contains(threads) else { throw ValidationErrorMessage("--threads must be between 1 and 256") }
         return threads
     }
+
+    var deviceChoice: DeviceChoice { DeviceChoice(parsing: device) ?? .auto }
+
+    /// The model on the chosen device (the CPU when the device cannot take it; `notices` hears why).
+    func load(_ file: GGUFModelFile, sequences: Int, contextLength: Int?, template: ChatTemplate? = nil,
+              notices: @escaping @Sendable (String) -> Void) throws -> LocalLLM {
+        let threads = try checked()
+        let accelerator = Accelerator.factory(for: deviceChoice) { notices(Sanitizer.line($0)) }
+        return try LocalLLM(file: file, threads: threads, sequences: sequences, contextLength: contextLength, template: template,
+                            accelerator: accelerator, notices: { notices(Sanitizer.line($0)) })
+    }
+}
+
+/// A notice for a command whose output is a terminal or pipe: one line on stderr.
+@Sendable func noticeOnStandardError(_ text: String) {
+    StandardStreams.write("mowai: \(text)\n", to: StandardStreams.error)
 }

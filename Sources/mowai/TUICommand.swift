@@ -54,7 +54,7 @@ struct TUICommand: ParsableCommand {
 
     @OptionGroup var agents: AgentOptions
     @OptionGroup var model: ModelOption
-    @OptionGroup var threads: ThreadsOption
+    @OptionGroup var engine: EngineOptions
 
     @Flag(help: "Host no local agents (the embedded arena starts empty).")
     var noAgents = false
@@ -65,7 +65,7 @@ struct TUICommand: ParsableCommand {
         var notices: [(Notice.Level, String)] = []
         let (loadedTheme, themeWarning) = ThemeLoader.load(theme)
         // Before the terminal is taken: a bad --agent, --persona or --mob is an error on stderr.
-        let hosted = try Failure.reporting { try hostedMobs(notices: &notices) }
+        let hosted = try Failure.reporting { try hostedMobs(notices: &notices, inbox: inbox) }
 
         let url: WebSocketURL
         let secret: String?
@@ -111,12 +111,12 @@ struct TUICommand: ParsableCommand {
     /// The mobs to host: each --mob, the agents of --agent/--persona as one mob, or (alone, with no
     /// --arena) the built-in workshop mob. Asked for explicitly, a problem is an error; for the default
     /// mob, a missing model is a notice and the console runs without agents.
-    private func hostedMobs(notices: inout [(Notice.Level, String)]) throws -> [(definition: MobDefinition, resolve: MobRuntime.Resolver)] {
+    private func hostedMobs(notices: inout [(Notice.Level, String)], inbox: ActionInbox) throws -> [(definition: MobDefinition, resolve: MobRuntime.Resolver)] {
         guard !noAgents else { return [] }
         let explicitAgents = !agentFiles.isEmpty || !agents.personas.isEmpty || agents.config != nil
-        let threads = try threads.checked()
+        _ = try engine.checked()
         var mobs: [(definition: MobDefinition, resolve: MobRuntime.Resolver)] = []
-        let models = ModelPool(defaultModel: model.model, threads: threads, sequences: 8)
+        let models = ModelPool(defaultModel: model.model, engine: engine, sequences: 8) { inbox.post(.notice(.warning, $0)) }
         for file in mobFiles {
             let mob = try MobFile.load(file)
             for warning in mob.warnings { notices.append((.warning, "\(file): \(warning)")) }
