@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "ArenaRelayTests", dependencies: ["ArenaRelay", "ArenaProtocol"]),
         .testTarget(name: "ArenaServerTests", dependencies: ["ArenaServer"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "ArenaProtocol", "Mob"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CInferenceKernels", "ArenaProtocol", "EndToEndSupport"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CInferenceKernels", "ArenaProtocol", "EndToEndSupport", "ModelFixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Console", "ArenaProtocol", "Mob"], exclude: ["__golden__"]),
         .testTarget(name: "PersonasTests", dependencies: ["Personas"]),
         .testTarget(name: "MobTests", dependencies: ["Mob", "ArenaProtocol"]),
@@ -97,9 +97,11 @@ let package = Package(
         // Every committed fuzz corpus file and every input that once crashed, replayed in seconds.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw", "CVulkan", "Vulkan", "CCurl", "CWebsockets"]),
-        .testTarget(name: "VulkanTests", dependencies: ["Vulkan", "VulkanInference", "Inference", "CInferenceKernels", "EndToEndSupport"]),
+        .testTarget(name: "VulkanTests", dependencies: ["Vulkan", "VulkanInference", "Inference", "CInferenceKernels", "EndToEndSupport", "ModelFixtures"]),
         // Slow suites: the real `mowai` binary on 127.0.0.1.
         .target(name: "EndToEndSupport", path: "Tests/EndToEndSupport"),
+        // Models written for tests (GGUF bytes, seeded random weights), shared by the CPU and Vulkan suites.
+        .target(name: "ModelFixtures", dependencies: ["Inference"], path: "Tests/ModelFixtures"),
         .testTarget(
             name: "ArenaEndToEndTests",
             dependencies: ["WebSocketClient", "HTTPClient", "ArenaProtocol", "EndToEndSupport"]

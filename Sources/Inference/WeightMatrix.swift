@@ -11,6 +11,16 @@ public struct WeightMatrix: @unchecked Sendable {
     public let rows: Int
     public let rowBytes: Int
 
+    /// `rows` rows of `columns` values of `type` at `base` (tests build matrices from bytes).
+    init(name: String, base: UnsafeRawPointer, type: GGMLType, columns: Int, rows: Int) {
+        self.name = name
+        self.base = base
+        self.type = type
+        self.columns = columns
+        self.rows = rows
+        rowBytes = columns / type.blockSize * type.bytesPerBlock
+    }
+
     init(_ tensor: GGUFFile.Tensor, in file: MappedFile) {
         precondition(tensor.dimensions.count == 2, "\(tensor.name) is not a matrix")
         name = tensor.name

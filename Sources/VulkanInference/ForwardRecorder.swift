@@ -148,13 +148,11 @@ struct ForwardRecorder {
             var push = WeightPush(rows: UInt32(part.rows), chunks: UInt32(matrix.chunksPerRow), xStride: UInt32(xStride), outStride: outStride,
                                   outOffset: outOffset + UInt32(part.firstRow), header: UInt32(part.packed.header), high: UInt32(part.packed.high),
                                   quants: UInt32(part.packed.quants), flags: accumulate ? WeightPush.accumulate : 0)
-            let rowGroups = tuning.split == 0 ? (part.rows + tuning.matmulWorkgroup - 1) / tuning.matmulWorkgroup
-                : (part.rows + tuning.rowsPerGroup - 1) / tuning.rowsPerGroup
+            let rows = part.rows
             return RecordedDispatch(onlyWithOutputs: tokensAreOutputs) { stream, counts in
                 let tokens = tokensAreOutputs ? counts.outputs : counts.tokens
                 push.tokens = UInt32(tokens)
-                let tokenGroups = (tokens + tuning.tokensPerPass - 1) / tuning.tokensPerPass
-                push.withBytes { stream.dispatch(set, groups: (rowGroups, 1, tokenGroups), push: $0, group: group) }
+                push.withBytes { stream.dispatch(set, groups: tuning.matmulGroups(rows: rows, tokens: tokens), push: $0, group: group) }
             }
         }
     }

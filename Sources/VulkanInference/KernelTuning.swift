@@ -25,6 +25,12 @@ public struct KernelTuning: Sendable, Equatable {
                             rowWorkgroup: min(max(64, subgroup), device.maxWorkgroupInvocations))
     }
 
+    /// Workgroups of a matmul dispatch over `rows` output rows and `tokens` activation rows.
+    func matmulGroups(rows: Int, tokens: Int) -> (x: Int, y: Int, z: Int) {
+        let rowsPerGroup = split == 0 ? matmulWorkgroup : self.rowsPerGroup
+        return ((rows + rowsPerGroup - 1) / rowsPerGroup, 1, (tokens + tokensPerPass - 1) / tokensPerPass)
+    }
+
     /// Constant ids as the shaders number them: 0 workgroup, 1 split, 2 tokens, 3 rows per group,
     /// 4 largest head size, 7 batch capacity.
     func constants(workgroup: Int, batchCapacity: Int, headDimensionLimit: Int = 256) -> [UInt32] {

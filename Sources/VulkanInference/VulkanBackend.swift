@@ -27,12 +27,13 @@ public final class VulkanBackend: ForwardBackend, @unchecked Sendable {
 
     /// - Parameters:
     ///   - profiling: time every dispatch (GPU timestamps), read with `profile`.
+    ///   - tuning: the kernels' shapes (default: chosen for the device; tests run a GPU's on lavapipe).
     public init(model: LlamaModel, device: VulkanDevice, shape: BackendShape, batchCapacity: Int = 64,
-                profiling: Bool = false) throws(VulkanError) {
+                profiling: Bool = false, tuning: KernelTuning? = nil) throws(VulkanError) {
         let c = model.config
         self.model = model
         self.device = device
-        let tuning = KernelTuning.for(device.info)
+        let tuning = tuning ?? KernelTuning.for(device.info)
         self.tuning = tuning
         batch = TokenBatch(capacity: batchCapacity, sequences: shape.sequences,
                            contextLength: min(c.contextLength, max(1, shape.contextLength)), vocabulary: c.vocabulary)

@@ -1,6 +1,7 @@
 import EndToEndSupport
 import Foundation
 @testable import Inference
+import ModelFixtures
 import Testing
 
 /// Our dequantization against the `gguf` Python package's, on the same bytes (Tests/Interop/dequantize_reference.py).

@@ -1,6 +1,7 @@
 import EndToEndSupport
 import Foundation
 @testable import Inference
+import ModelFixtures
 import Testing
 
 /// The CPU backend's forward pass against numpy (Tests/Interop/forward_reference.py), which runs the

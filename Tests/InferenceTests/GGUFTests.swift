@@ -1,6 +1,7 @@
 import EndToEndSupport
 import Foundation
 @testable import Inference
+import ModelFixtures
 import Testing
 
 @Suite("GGUF reader")

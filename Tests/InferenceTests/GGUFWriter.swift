@@ -1,16 +1,7 @@
 @testable import Inference
+import ModelFixtures
 
-/// Builds GGUF bytes for tests, field by field, so every corruption can be made on purpose.
-struct GGUFWriter {
-    var bytes: [UInt8] = []
-
-    mutating func u32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
-    mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
-    mutating func string(_ value: String) {
-        u64(UInt64(value.utf8.count))
-        bytes += Array(value.utf8)
-    }
-
+extension GGUFWriter {
     /// A small valid file: a few metadata kinds, two tensors (F32 and Q4_1), 32-byte aligned data.
     static func sample() -> [UInt8] {
         var writer = GGUFWriter()

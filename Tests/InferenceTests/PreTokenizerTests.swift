@@ -1,6 +1,7 @@
 import ArenaProtocol
 import Foundation
 @testable import Inference
+import ModelFixtures
 import Testing
 
 /// The hand-written pre-tokenizers against Hugging Face's regex split of the same patterns.

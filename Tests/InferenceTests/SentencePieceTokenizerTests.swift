@@ -1,5 +1,6 @@
 import Foundation
 @testable import Inference
+import ModelFixtures
 import Testing
 
 /// SentencePiece BPE (Llama 2, TinyLlama) on vocabularies built here, against Hugging Face's

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Inference
+import ModelFixtures
 import Testing
 
 /// The forward pass on tiny random models against numpy (Tests/Interop/forward_reference.py), for the

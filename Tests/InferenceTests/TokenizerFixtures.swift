@@ -1,5 +1,6 @@
 import Foundation
 @testable import Inference
+import ModelFixtures
 
 /// Tokenizer-only GGUF files (metadata, no tensors), for the vocabularies no installed model has.
 struct TokenizerFixture {
@@ -14,7 +15,7 @@ struct TokenizerFixture {
         writer.u64(UInt64(metadata.count))
         for (key, value) in metadata {
             writer.string(key)
-            writer.u32(Self.type(of: value).rawValue)
+            writer.u32(GGUFWriter.typeCode(of: value))
             writer.write(value)
         }
         while writer.bytes.count % 32 != 0 { writer.bytes.append(0) }
@@ -38,17 +39,6 @@ struct TokenizerFixture {
         try withFile { path in
             let output = try PythonReference.script("tokenize_reference.py", [path], input: try JSONEncoder().encode(texts))
             return try JSONDecoder().decode([[Int32]].self, from: output)
-        }
-    }
-
-    static func type(of value: GGUFValue) -> GGUFValueType {
-        switch value {
-        case .uint: .uint32
-        case .int: .int32
-        case .float: .float32
-        case .bool: .bool
-        case .string: .string
-        case .array: .array
         }
     }
 
@@ -122,22 +112,6 @@ struct TokenizerFixture {
         let pieces = learned.enumerated().map { ($0.element, -Float($0.offset)) }
             + characters.enumerated().map { ($0.element, -Float(learned.count + $0.offset)) }
         return sentencePiece(pieces: pieces + extraPieces, types: types)
-    }
-}
-
-extension GGUFWriter {
-    mutating func write(_ value: GGUFValue) {
-        switch value {
-        case .uint(let value): u32(UInt32(value))
-        case .int(let value): u32(UInt32(bitPattern: Int32(value)))
-        case .float(let value): u32(Float(value).bitPattern)
-        case .bool(let value): bytes.append(value ? 1 : 0)
-        case .string(let value): string(value)
-        case .array(let values):
-            u32(values.first.map { TokenizerFixture.type(of: $0).rawValue } ?? GGUFValueType.uint32.rawValue)
-            u64(UInt64(values.count))
-            for value in values { write(value) }
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 import EndToEndSupport
 import Foundation
 @testable import Inference
+import ModelFixtures
 import Testing
 
 /// `Tokenizer(gguf:)`: the model, pre-tokenizer, BOS and end-of-generation rules a GGUF's metadata names.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Inference
+import ModelFixtures
 import EndToEndSupport
 import Testing
 

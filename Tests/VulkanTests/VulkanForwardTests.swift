@@ -1,31 +1,216 @@
 import EndToEndSupport
 import Foundation
-import Inference
+@testable import Inference
+import ModelFixtures
 import Testing
 import Vulkan
-import VulkanInference
+@testable import VulkanInference
 
-@Suite("Vulkan forward pass")
+/// Whole forward passes on the device against the CPU backend (itself checked against numpy): the
+/// default model on real prompts, and tiny synthetic models for what the default model never uses.
+@Suite("Vulkan forward pass", .serialized)
 struct VulkanForwardTests {
-    @Test("the default model's logits on lavapipe against the CPU backend")
-    func matchesCPU() throws {
+    static let prompts = [
+        "The capital of France is",
+        "<|im_start|>user\nWrite a haiku about the sea.<|im_end|>\n<|im_start|>assistant\n",
+        "def fibonacci(n):\n    if n < 2:\n        return n\n",
+    ]
+
+    /// The Vulkan kernels keep float32 activations and store keys and values as halves: against numpy's
+    /// exact float32 they measure KL ≤ 2e-6 and logits within 0.02, so they are held to KL 1e-4 and 0.05.
+    /// The CPU backend rounds each matrix's input to 8 bits (as llama.cpp's does), which alone costs KL
+    /// up to 0.02 on these prompts (measured device against CPU; ForwardTests measures 0.001–0.006 on the
+    /// first): the two backends are held to twice that. A misread block, a wrong rotation or a stale cache
+    /// row gives KL of 0.1 to several.
+    static let exactBound = 1e-4
+    static let exactLogitBound: Float = 0.05
+    static let divergenceBound = 0.04
+
+    /// KL(p‖q) of the softmax distributions.
+    static func divergence(_ p: [Float], _ q: [Float]) -> Double {
+        func logSoftmax(_ x: [Float]) -> [Double] {
+            let top = Double(x.max() ?? 0)
+            let total = x.reduce(0.0) { $0 + exp(Double($1) - top) }
+            return x.map { Double($0) - top - log(total) }
+        }
+        let (lp, lq) = (logSoftmax(p), logSoftmax(q))
+        return zip(lp, lq).reduce(0.0) { $0 + exp($1.0) * ($1.0 - $1.1) }
+    }
+
+    static func argmax(_ values: [Float]) -> Int { values.indices.max { values[$0] < values[$1] } ?? 0 }
+
+    /// Logits after every token of `tokens`, from one batch of sequence `sequence`.
+    static func logits(_ backend: any ForwardBackend, _ tokens: [Int32], sequence: Int = 0) throws -> [[Float]] {
+        backend.clearBatch()
+        for (position, token) in tokens.enumerated() { try backend.append(token, sequence: sequence, position: position, wantsLogits: true) }
+        try backend.evaluate()
+        return (0..<tokens.count).map { Array(backend.logits(row: $0)) }
+    }
+
+    /// Greedy continuation of `prompt`, one token per step; with the logits of each chosen step.
+    static func greedy(_ backend: any ForwardBackend, _ prompt: [Int32], count: Int) throws -> (tokens: [Int32], logits: [[Float]]) {
+        var logits = [try Self.logits(backend, prompt).last!]
+        var tokens: [Int32] = []
+        for step in 0..<count {
+            let next = Int32(argmax(logits[step]))
+            tokens.append(next)
+            backend.clearBatch()
+            try backend.append(next, sequence: 0, position: prompt.count + step, wantsLogits: true)
+            try backend.evaluate()
+            logits.append(Array(backend.logits(row: 0)))
+        }
+        return (tokens, logits)
+    }
+
+    @Test("the default model's logits on the device stay within KL 0.04 of the CPU backend's at every position, and the same tokens win",
+          .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
+    func defaultModelMatchesCPU() throws {
         let file = try GGUFModelFile(path: DefaultModel.path)
         let model = try LlamaModel(file: file)
         let tokenizer = try Tokenizer(gguf: file.gguf)
-        let device = try VulkanDevice(instance: VulkanInstance(), index: 0)
-        let gpu = try VulkanBackend(model: model, device: device, shape: BackendShape(sequences: 1, contextLength: 64))
-        let cpu = CPUBackend(model: model, threads: 2, contextLength: 64)
-        let tokens = tokenizer.encode("The capital of France is")
-        for backend in [gpu, cpu] as [any ForwardBackend] {
-            backend.clearBatch()
-            for (position, token) in tokens.enumerated() { try backend.append(token, sequence: 0, position: position, wantsLogits: true) }
-            try backend.evaluate()
+        let device = try TestDevice.open()
+        let gpu = try VulkanBackend(model: model, device: device, shape: BackendShape(sequences: 1, contextLength: 96))
+        let cpu = CPUBackend(model: model, threads: 2, contextLength: 96)
+        var worst = 0.0
+        for prompt in Self.prompts {
+            let tokens = tokenizer.encode(prompt)
+            let (a, b) = (try Self.logits(gpu, tokens), try Self.logits(cpu, tokens))
+            for position in tokens.indices {
+                let kl = Self.divergence(b[position], a[position])
+                worst = max(worst, kl)
+                #expect(kl < Self.divergenceBound, "\(prompt.debugDescription) position \(position): KL \(kl)")
+                // Where the CPU's two best candidates are within its rounding, either may win.
+                let sorted = b[position].sorted(by: >)
+                if sorted[0] - sorted[1] > 0.5 {
+                    #expect(Self.argmax(a[position]) == Self.argmax(b[position]), "\(prompt.debugDescription) position \(position)")
+                }
+            }
         }
-        for row in tokens.indices {
-            let a = Array(gpu.logits(row: row)), b = Array(cpu.logits(row: row))
-            let argmaxA = a.indices.max { a[$0] < a[$1] }!, argmaxB = b.indices.max { b[$0] < b[$1] }!
-            let diff = zip(a, b).map { abs($0 - $1) }.max()!
-            print("row \(row): argmax gpu \(argmaxA) cpu \(argmaxB), max diff \(diff), gpu[0..3] \(a.prefix(3)) cpu \(b.prefix(3))")
+        print("default model, Vulkan against CPU: worst KL \(worst)")
+    }
+
+    static let hasReference = DefaultModel.isPresent && PythonReference.canImport("gguf.quants", "numpy")
+
+    @Test("the default model's logits on the device are numpy's float32 ones up to half-precision keys and values",
+          .enabled(if: hasReference, "needs the default model and python3 with gguf and numpy (make setup)"))
+    func defaultModelMatchesNumpy() throws {
+        let file = try GGUFModelFile(path: DefaultModel.path)
+        let model = try LlamaModel(file: file)
+        let tokenizer = try Tokenizer(gguf: file.gguf)
+        let device = try TestDevice.open()
+        let gpu = try VulkanBackend(model: model, device: device, shape: BackendShape(sequences: 1, contextLength: 96))
+        let tokens = tokenizer.encode(Self.prompts[0])
+        struct Result: Decodable { let logits: [[Float]] }
+        let output = try PythonReference.script("forward_reference.py", [DefaultModel.path] + tokens.map(String.init))
+        let exact = try JSONDecoder().decode(Result.self, from: output).logits
+        let actual = try Self.logits(gpu, tokens)
+        for position in tokens.indices {
+            let kl = Self.divergence(exact[position], actual[position])
+            let difference = zip(exact[position], actual[position]).map { abs($0 - $1) }.max() ?? .nan
+            #expect(kl < Self.exactBound && difference < Self.exactLogitBound, "position \(position): KL \(kl), logits differ by up to \(difference)")
         }
+    }
+
+    @Test("greedy text on the device is the CPU backend's, up to near-ties the CPU's 8-bit rounding may flip",
+          .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
+    func defaultModelGreedyText() throws {
+        let file = try GGUFModelFile(path: DefaultModel.path)
+        let model = try LlamaModel(file: file)
+        let tokenizer = try Tokenizer(gguf: file.gguf)
+        let device = try TestDevice.open()
+        let gpu = try VulkanBackend(model: model, device: device, shape: BackendShape(sequences: 1, contextLength: 96))
+        let cpu = CPUBackend(model: model, threads: 2, contextLength: 96)
+        var steps = 0, agreeing = 0
+        for prompt in Self.prompts {
+            let tokens = tokenizer.encode(prompt)
+            let (a, b) = (try Self.greedy(gpu, tokens, count: 20), try Self.greedy(cpu, tokens, count: 20))
+            let same = zip(a.tokens, b.tokens).prefix { $0 == $1 }.count
+            if same < a.tokens.count {
+                // The texts may part only where the CPU itself nearly chose the device's token.
+                let step = b.logits[same]
+                let margin = step[Self.argmax(step)] - step[Int(a.tokens[same])]
+                #expect(margin < Self.nearTie, "\(prompt.debugDescription): the texts part at token \(same) with a CPU margin of \(margin)")
+            }
+            print("\(prompt.debugDescription): \(same) of 20 greedy tokens the same; device: \(tokenizer.decode(a.tokens).debugDescription)")
+            // Teacher-forced on the CPU's text, the device picks the CPU's token at every step but near-ties.
+            let forced = try Self.logits(gpu, tokens + b.tokens)
+            for step in 0..<b.tokens.count {
+                let mine = forced[tokens.count - 1 + step], theirs = b.logits[step]
+                let sorted = theirs.sorted(by: >)
+                guard sorted[0] - sorted[1] >= Self.nearTie else { continue }
+                steps += 1
+                if Self.argmax(mine) == Self.argmax(theirs) { agreeing += 1 }
+            }
+        }
+        #expect(steps >= 30 && agreeing == steps, "\(agreeing) of \(steps) clear greedy choices agree")
+    }
+
+    /// Half a logit: the CPU's 8-bit activations move logits by up to about one (ForwardTests), so two
+    /// candidates closer than this may swap places on it.
+    static let nearTie: Float = 0.5
+
+    static let synthetic: [SyntheticModel] = [
+        SyntheticModel(name: "llama, tied embeddings", seed: 1),
+        SyntheticModel(name: "llama, separate output head, Llama 3.1 RoPE frequency factors", ropeBase: 500_000,
+                       separateOutput: true, ropeFrequencyFactors: true, seed: 2),
+        SyntheticModel(name: "qwen2, QKV biases, halves RoPE, separate output head", architecture: "qwen2", ropeBase: 1_000_000, epsilon: 1e-6,
+                       separateOutput: true, seed: 3),
+        SyntheticModel(name: "qwen2, F16 weights, grouped heads 8:2", architecture: "qwen2", heads: 8, kvHeads: 2, ropeBase: 1_000_000,
+                       epsilon: 1e-6, weightType: .f16, seed: 4),
+    ]
+
+    /// Float weights keep the CPU's activations float too (it matches numpy within 1e-4 on these): the
+    /// backends differ by the device's half-precision cache, whose keys and values of a few units round
+    /// by up to 2e-3, carried to the logits as up to 0.01 (measured). A wrong rotation, missing biases,
+    /// unapplied frequency factors or misgrouped heads move some logit by more than 1.
+    @Test("synthetic llama and qwen2 models give the CPU backend's logits at every position, with the device's and a GPU's kernel shapes",
+          arguments: synthetic)
+    func syntheticMatchesCPU(_ synthetic: SyntheticModel) throws {
+        try synthetic.withFile { path in
+            let model = try LlamaModel(file: try GGUFModelFile(path: path))
+            let tokens: [Int32] = [1, 17, 42, 99, 0, 63, 5, 5, 80]
+            let expected = try Self.logits(CPUBackend(model: model, threads: 2, contextLength: 16), tokens)
+            let device = try TestDevice.open()
+            for (label, tuning) in TestDevice.tunings(for: device) {
+                let gpu = try VulkanBackend(model: model, device: device, shape: BackendShape(sequences: 1, contextLength: 16), tuning: tuning)
+                let actual = try Self.logits(gpu, tokens)
+                for position in tokens.indices {
+                    let difference = zip(actual[position], expected[position]).map { abs($0 - $1) }.max() ?? .nan
+                    #expect(difference < 0.02, "\(label) kernels, position \(position): logits differ by up to \(difference)")
+                }
+            }
+        }
+    }
+
+    @Test("sequences sharing a pass get the logits each gets alone; a cleared sequence starts afresh",
+          .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
+    func sequencesAreIndependent() throws {
+        let file = try GGUFModelFile(path: DefaultModel.path)
+        let model = try LlamaModel(file: file)
+        let tokenizer = try Tokenizer(gguf: file.gguf)
+        let device = try TestDevice.open()
+        let gpu = try VulkanBackend(model: model, device: device, shape: BackendShape(sequences: 3, contextLength: 64))
+        let first = tokenizer.encode(Self.prompts[0]), second = tokenizer.encode(Self.prompts[2])
+        let alone = (try Self.logits(gpu, first, sequence: 0), try Self.logits(gpu, second, sequence: 2))
+        // Both prompts in one batch, interleaved row by row, logits wanted only at the ends.
+        gpu.clearBatch()
+        var rows: [Int: Int] = [:]
+        for position in 0..<max(first.count, second.count) {
+            if position < first.count {
+                if position == first.count - 1 { rows[0] = gpu.batch.count }
+                try gpu.append(first[position], sequence: 0, position: position, wantsLogits: position == first.count - 1)
+            }
+            if position < second.count {
+                if position == second.count - 1 { rows[2] = gpu.batch.count }
+                try gpu.append(second[position], sequence: 2, position: position, wantsLogits: position == second.count - 1)
+            }
+        }
+        try gpu.evaluate()
+        let together = (Array(gpu.logits(row: 0)), Array(gpu.logits(row: 1)))
+        for (name, shared, single) in [("first", together.0, alone.0.last!), ("second", together.1, alone.1.last!)] {
+            let difference = zip(shared, single).map { abs($0 - $1) }.max() ?? .nan
+            #expect(difference < 1e-3, "\(name) sequence: logits differ by \(difference) when batched")
+        }
+        #expect(rows.count == 2)
     }
 }

@@ -1,43 +1,69 @@
 import Foundation
-@testable import Inference
+import Inference
 import Testing
 
 /// A tiny llama-family model with seeded random weights, written as GGUF: for what the default model
 /// (llama, tied embeddings) never exercises — Qwen2's biases and RoPE layout, Llama 3.1's frequency
 /// factors, a separate output head, grouped-query attention, F16 weights — and for files mowai must refuse.
-struct SyntheticModel: Sendable, CustomTestStringConvertible {
-    var name: String
-    var architecture = "llama"
-    var layers = 2
-    var dimension = 64
-    var heads = 4
-    var kvHeads = 2
-    var feedForward = 128
-    var vocabulary = 100
-    var ropeBase: Float = 10_000
-    var epsilon: Float = 1e-5
+public struct SyntheticModel: Sendable, CustomTestStringConvertible {
+    public var name: String
+    public var architecture = "llama"
+    public var layers = 2
+    public var dimension = 64
+    public var heads = 4
+    public var kvHeads = 2
+    public var feedForward = 128
+    public var vocabulary = 100
+    public var ropeBase: Float = 10_000
+    public var epsilon: Float = 1e-5
     /// The type of the matrices (norms, biases and frequency factors are F32, as in converted models).
-    var weightType: GGMLType = .f32
-    var separateOutput = false
-    var ropeFrequencyFactors = false
-    var seed: UInt64 = 1
+    public var weightType: GGMLType = .f32
+    public var separateOutput = false
+    public var ropeFrequencyFactors = false
+    public var seed: UInt64 = 1
     /// Tensors left out of the file, and tensors written with another type (random bytes of its size).
-    var omitted: Set<String> = []
-    var retyped: [String: GGMLType] = [:]
+    public var omitted: Set<String> = []
+    public var retyped: [String: GGMLType] = [:]
 
-    var testDescription: String { name }
-    var headDimension: Int { dimension / heads }
+    /// Positions the file declares.
+    public var contextLength = 32
 
-    struct Tensor {
-        enum Values { case weights, scales, biases, frequencyFactors }
-        let name: String
-        /// ggml's order: columns first.
-        let dimensions: [Int]
-        let type: GGMLType
-        let values: Values
+    public init(name: String, architecture: String = "llama", layers: Int = 2, dimension: Int = 64, heads: Int = 4, kvHeads: Int = 2,
+                feedForward: Int = 128, vocabulary: Int = 100, ropeBase: Float = 10_000, epsilon: Float = 1e-5,
+                weightType: GGMLType = .f32, separateOutput: Bool = false, ropeFrequencyFactors: Bool = false, seed: UInt64 = 1,
+                omitted: Set<String> = [], retyped: [String: GGMLType] = [:], contextLength: Int = 32) {
+        self.name = name
+        self.architecture = architecture
+        self.layers = layers
+        self.dimension = dimension
+        self.heads = heads
+        self.kvHeads = kvHeads
+        self.feedForward = feedForward
+        self.vocabulary = vocabulary
+        self.ropeBase = ropeBase
+        self.epsilon = epsilon
+        self.weightType = weightType
+        self.separateOutput = separateOutput
+        self.ropeFrequencyFactors = ropeFrequencyFactors
+        self.seed = seed
+        self.omitted = omitted
+        self.retyped = retyped
+        self.contextLength = contextLength
     }
 
-    var tensors: [Tensor] {
+    public var testDescription: String { name }
+    public var headDimension: Int { dimension / heads }
+
+    public struct Tensor: Sendable {
+        public enum Values: Sendable { case weights, scales, biases, frequencyFactors }
+        public let name: String
+        /// ggml's order: columns first.
+        public let dimensions: [Int]
+        public let type: GGMLType
+        public let values: Values
+    }
+
+    public var tensors: [Tensor] {
         func matrix(_ name: String, columns: Int, rows: Int) -> Tensor { Tensor(name: name, dimensions: [columns, rows], type: weightType, values: .weights) }
         func vector(_ name: String, _ count: Int, _ values: Tensor.Values) -> Tensor { Tensor(name: name, dimensions: [count], type: .f32, values: values) }
         let kvDimension = kvHeads * headDimension
@@ -69,12 +95,12 @@ struct SyntheticModel: Sendable, CustomTestStringConvertible {
         }
     }
 
-    var metadata: [(key: String, value: GGUFValue)] {
+    public var metadata: [(key: String, value: GGUFValue)] {
         let a = architecture
         return [
             ("general.architecture", .string(a)),
             ("\(a).block_count", .uint(UInt64(layers))),
-            ("\(a).context_length", .uint(32)),
+            ("\(a).context_length", .uint(UInt64(contextLength))),
             ("\(a).embedding_length", .uint(UInt64(dimension))),
             ("\(a).feed_forward_length", .uint(UInt64(feedForward))),
             ("\(a).attention.head_count", .uint(UInt64(heads))),
@@ -87,7 +113,7 @@ struct SyntheticModel: Sendable, CustomTestStringConvertible {
     }
 
     /// The file's bytes; the same seed gives the same bytes.
-    var bytes: [UInt8] {
+    public var bytes: [UInt8] {
         var random = SamplingRandom(seed: seed)
         let tensors = self.tensors
         var writer = GGUFWriter()
@@ -97,7 +123,7 @@ struct SyntheticModel: Sendable, CustomTestStringConvertible {
         writer.u64(UInt64(metadata.count))
         for (key, value) in metadata {
             writer.string(key)
-            writer.u32(TokenizerFixture.type(of: value).rawValue)
+            writer.u32(GGUFWriter.typeCode(of: value))
             writer.write(value)
         }
         var data: [UInt8] = []
@@ -138,7 +164,7 @@ struct SyntheticModel: Sendable, CustomTestStringConvertible {
     }
 
     /// Runs `body` with the model written to a temporary file.
-    func withFile<T>(_ body: (String) throws -> T) throws -> T {
+    public func withFile<T>(_ body: (String) throws -> T) throws -> T {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mowai-synthetic-\(UUID().uuidString).gguf").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -1,14 +1,14 @@
 import Foundation
 
 /// The independent references in Tests/Interop, run with python3 (their packages come from `make setup`).
-enum PythonReference {
+public enum PythonReference {
     /// Whether python3 can import every module named.
-    static func canImport(_ modules: String...) -> Bool {
+    public static func canImport(_ modules: String...) -> Bool {
         (try? run(["-c", "import " + modules.joined(separator: ", ")], input: nil, errorsTo: FileHandle.nullDevice).status) == 0
     }
 
     /// Runs `Tests/Interop/SCRIPT` with `arguments`, feeding `input` on stdin; returns stdout.
-    static func script(_ name: String, _ arguments: [String], input: Data? = nil) throws -> Data {
+    public static func script(_ name: String, _ arguments: [String], input: Data? = nil) throws -> Data {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Interop/\(name)").path
         let (status, output) = try run([path] + arguments, input: input, errorsTo: nil)
@@ -16,10 +16,10 @@ enum PythonReference {
         return output
     }
 
-    struct ReferenceFailed: Error, CustomStringConvertible {
-        let script: String
-        let status: Int32
-        var description: String { "\(script) exited with status \(status)" }
+    public struct ReferenceFailed: Error, CustomStringConvertible {
+        public let script: String
+        public let status: Int32
+        public var description: String { "\(script) exited with status \(status)" }
     }
 
     private static func run(_ arguments: [String], input: Data?, errorsTo errors: FileHandle?) throws -> (status: Int32, output: Data) {
