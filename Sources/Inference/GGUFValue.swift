@@ -37,7 +37,7 @@ public indirect enum GGUFValue: Sendable, Equatable {
 }
 
 /// GGUF's metadata value types (the numbers in the file).
-enum GGUFValueType: UInt32 {
+public enum GGUFValueType: UInt32, Sendable {
     case uint8 = 0, int8 = 1, uint16 = 2, int16 = 3, uint32 = 4, int32 = 5, float32 = 6, bool = 7
     case string = 8, array = 9, uint64 = 10, int64 = 11, float64 = 12
 }

@@ -38,9 +38,9 @@ public final class VulkanDevice: @unchecked Sendable {
             properties.pNext = UnsafeMutableRawPointer(subgroup)
             instance.functions.getPhysicalDeviceProperties2(physical, &properties)
         }
-        let needed = VK_SUBGROUP_FEATURE_BASIC_BIT.rawValue | VK_SUBGROUP_FEATURE_ARITHMETIC_BIT.rawValue
+        let needed = VK_SUBGROUP_FEATURE_BASIC_BIT.rawValue | VK_SUBGROUP_FEATURE_ARITHMETIC_BIT.rawValue | VK_SUBGROUP_FEATURE_BALLOT_BIT.rawValue
         guard subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT.rawValue != 0, subgroup.supportedOperations & needed == needed else {
-            throw .unsuitable(device: info.name, reason: "its compute shaders lack subgroup arithmetic")
+            throw .unsuitable(device: info.name, reason: "its compute shaders lack subgroup arithmetic or broadcast")
         }
         storageAlignment = max(4, Int(properties.properties.limits.minStorageBufferOffsetAlignment))
         timestampPeriod = Double(properties.properties.limits.timestampPeriod)

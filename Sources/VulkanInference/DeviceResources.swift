@@ -108,17 +108,19 @@ final class DeviceResources {
 
     // MARK: Pipelines
 
-    /// The pipeline of shader `name`, made on first use with this device's constants.
-    func pipeline(_ name: String, bindings: Int, push: Int, workgroup: Int) throws(VulkanError) -> ComputePipeline {
-        if let made = pipelines[name] { return made }
+    /// The pipeline of shader `name`, made on first use with this device's constants (a matmul's with
+    /// its shape's).
+    func pipeline(_ name: String, bindings: Int, push: Int, workgroup: Int, matmul: MatmulShape? = nil) throws(VulkanError) -> ComputePipeline {
+        let key = matmul?.pipelineKey(name) ?? name
+        if let made = pipelines[key] { return made }
         guard let shader = mowai_shader_named(name) else {
             throw .unsuitable(device: device.info.name, reason: "mowai has no shader \(name)")
         }
         let made = try ComputePipeline(
             device: device, name: name, spirv: UnsafeBufferPointer(start: shader.pointee.words, count: shader.pointee.count),
             bindings: bindings, pushConstantBytes: push,
-            specialization: tuning.constants(workgroup: workgroup, batchCapacity: batchCapacity))
-        pipelines[name] = made
+            specialization: tuning.constants(workgroup: workgroup, batchCapacity: batchCapacity, matmul: matmul))
+        pipelines[key] = made
         return made
     }
 }

@@ -137,22 +137,29 @@ struct ForwardRecorder {
         }
     }
 
-    /// One dispatch per part of `matrix`: out[t][outOffset + row] (+)= row · input[t].
+    /// One dispatch per part of `matrix`: out[t][outOffset + row] (+)= row · input[t], with the shape
+    /// the step's token count calls for.
     private func matmul(_ matrix: DeviceMatrix, input: VulkanBuffer, xStride: Int, output: BufferRange, outStride: UInt32, outOffset: UInt32,
                         accumulate: Bool, group: String, tokensAreOutputs: Bool = false) throws(VulkanError) -> [RecordedDispatch] {
         let r = resources, tuning = tuning
         let name = (matrix.gated ? "matmul_gated_" : "matmul_") + Self.shaderName(matrix.type)
-        let pipeline = try r.pipeline(name, bindings: 3, push: MemoryLayout<WeightPush>.size, workgroup: tuning.matmulWorkgroup)
-        return try matrix.parts.map { (part) throws(VulkanError) -> RecordedDispatch in
-            let set = try r.pool.makeSet(for: pipeline, binding: [BufferRange(part.buffer), BufferRange(input), output])
+        var sets: [MatmulShape: [DescriptorSet]] = [:]
+        for shape in tuning.matmulShapes {
+            let pipeline = try r.pipeline(name, bindings: 3, push: MemoryLayout<WeightPush>.size, workgroup: shape.workgroup, matmul: shape)
+            sets[shape] = try matrix.parts.map { (part) throws(VulkanError) in
+                try r.pool.makeSet(for: pipeline, binding: [BufferRange(part.buffer), BufferRange(input), output])
+            }
+        }
+        return matrix.parts.enumerated().map { index, part in
             var push = WeightPush(rows: UInt32(part.rows), chunks: UInt32(matrix.chunksPerRow), xStride: UInt32(xStride), outStride: outStride,
                                   outOffset: outOffset + UInt32(part.firstRow), header: UInt32(part.packed.header), high: UInt32(part.packed.high),
                                   quants: UInt32(part.packed.quants), flags: accumulate ? WeightPush.accumulate : 0)
             let rows = part.rows
             return RecordedDispatch(onlyWithOutputs: tokensAreOutputs) { stream, counts in
                 let tokens = tokensAreOutputs ? counts.outputs : counts.tokens
+                let shape = tuning.matmul(tokens: tokens)
                 push.tokens = UInt32(tokens)
-                push.withBytes { stream.dispatch(set, groups: tuning.matmulGroups(rows: rows, tokens: tokens), push: $0, group: group) }
+                push.withBytes { stream.dispatch(sets[shape]![index], groups: shape.groups(rows: rows, tokens: tokens), push: $0, group: group) }
             }
         }
     }

@@ -1,4 +1,4 @@
-@testable import Inference
+import Inference
 
 /// Builds GGUF bytes for tests, field by field, so every corruption can be made on purpose.
 public struct GGUFWriter {

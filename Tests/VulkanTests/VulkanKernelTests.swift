@@ -53,11 +53,11 @@ struct VulkanKernelTests {
             pool = try DescriptorPool(device: device, sets: 16, buffers: 64)
         }
 
-        func pipeline(_ name: String, workgroup: Int) throws -> ComputePipeline {
+        func pipeline(_ name: String, workgroup: Int, matmul: MatmulShape? = nil) throws -> ComputePipeline {
             let shader = try #require(mowai_shader_named(name), "no shader \(name)")
             return try ComputePipeline(device: device, name: name, spirv: UnsafeBufferPointer(start: shader.pointee.words, count: shader.pointee.count),
                                        bindings: 3, pushConstantBytes: MemoryLayout<WeightPush>.size,
-                                       specialization: tuning.constants(workgroup: workgroup, batchCapacity: batchCapacity))
+                                       specialization: tuning.constants(workgroup: workgroup, batchCapacity: batchCapacity, matmul: matmul))
         }
 
         /// out[t][offset + r] for every output row r and token t, written over `initial` (accumulated with `accumulate`).
@@ -65,7 +65,9 @@ struct VulkanKernelTests {
                     outStride: Int, outOffset: Int, initial: [Float], flags: UInt32, maxPartBytes: Int) throws -> (output: [Float], parts: Int) {
             let matrix = try uploader.matrix(rows, gated: gated, maxPartBytes: maxPartBytes)
             let name = (gated ? "matmul_gated_" : "matmul_") + ForwardRecorder.shaderName(matrix.type)
-            let pipeline = try pipeline(name, workgroup: tuning.matmulWorkgroup)
+            // The shape the backend picks for this many tokens.
+            let shape = tuning.matmul(tokens: tokens)
+            let pipeline = try pipeline(name, workgroup: shape.workgroup, matmul: shape)
             let input = try uploader.upload(activations)
             let output = try VulkanBuffer(device: device, bytes: initial.count * 4, location: .readback)
             initial.withUnsafeBytes { output.contents!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
@@ -77,7 +79,7 @@ struct VulkanKernelTests {
                 let push = WeightPush(rows: UInt32(part.rows), chunks: UInt32(matrix.chunksPerRow), tokens: UInt32(tokens), xStride: UInt32(columns),
                                       outStride: UInt32(outStride), outOffset: UInt32(outOffset + part.firstRow), header: UInt32(part.packed.header),
                                       high: UInt32(part.packed.high), quants: UInt32(part.packed.quants), flags: flags)
-                push.withBytes { stream.dispatch(set, groups: tuning.matmulGroups(rows: part.rows, tokens: tokens), push: $0, group: "matmul") }
+                push.withBytes { stream.dispatch(set, groups: shape.groups(rows: part.rows, tokens: tokens), push: $0, group: "matmul") }
                 stream.barrier()
             }
             try stream.submitAndWait()
@@ -158,24 +160,26 @@ struct VulkanKernelTests {
         let device = try TestDevice.open()
         for (label, tuning) in TestDevice.tunings(for: device) {
             let probe = try Probe(device: device, tuning: tuning)
-            let rows = 19, tokens = 6
-            let gate = Matrix(type, rows: rows, columns: Self.columns, name: "gate", seed: 3)
-            let up = Matrix(type, rows: rows, columns: Self.columns, name: "up", seed: 4)
-            let (g, u) = (gate.dequantized, up.dequantized)
-            let x = Self.activations(tokens * Self.columns, seed: 6)
-            let rowList = (0..<rows).flatMap { [(gate.matrix, $0), (up.matrix, $0)] }
-            for gelu in [false, true] {
-                let (output, _) = try probe.matmul(rowList, gated: true, activations: x, tokens: tokens, columns: Self.columns, outStride: rows,
-                                                   outOffset: 0, initial: [Float](repeating: 0, count: tokens * rows),
-                                                   flags: gelu ? WeightPush.gelu : 0, maxPartBytes: 1 << 30)
-                for t in 0..<tokens {
-                    for r in 0..<rows {
-                        let a = (0..<Self.columns).reduce(0.0) { $0 + Double(g[r][$1]) * Double(x[t * Self.columns + $1]) }
-                        let b = (0..<Self.columns).reduce(0.0) { $0 + Double(u[r][$1]) * Double(x[t * Self.columns + $1]) }
-                        let activated = gelu ? 0.5 * a * (1 + tanh(0.7978845608 * (a + 0.044715 * a * a * a))) : a / (1 + exp(-a))
-                        let expected = activated * b
-                        #expect(abs(Double(output[t * rows + r]) - expected) <= 1e-4 * max(1, abs(expected)),
-                                "\(type) \(label) \(gelu ? "GELU" : "SiLU") row \(r) token \(t): \(output[t * rows + r]) vs \(expected)")
+            let rows = 19
+            for tokens in [1, 6] {
+                let gate = Matrix(type, rows: rows, columns: Self.columns, name: "gate", seed: 3)
+                let up = Matrix(type, rows: rows, columns: Self.columns, name: "up", seed: 4)
+                let (g, u) = (gate.dequantized, up.dequantized)
+                let x = Self.activations(tokens * Self.columns, seed: 6)
+                let rowList = (0..<rows).flatMap { [(gate.matrix, $0), (up.matrix, $0)] }
+                for gelu in [false, true] {
+                    let (output, _) = try probe.matmul(rowList, gated: true, activations: x, tokens: tokens, columns: Self.columns, outStride: rows,
+                                                       outOffset: 0, initial: [Float](repeating: 0, count: tokens * rows),
+                                                       flags: gelu ? WeightPush.gelu : 0, maxPartBytes: 1 << 30)
+                    for t in 0..<tokens {
+                        for r in 0..<rows {
+                            let a = (0..<Self.columns).reduce(0.0) { $0 + Double(g[r][$1]) * Double(x[t * Self.columns + $1]) }
+                            let b = (0..<Self.columns).reduce(0.0) { $0 + Double(u[r][$1]) * Double(x[t * Self.columns + $1]) }
+                            let activated = gelu ? 0.5 * a * (1 + tanh(0.7978845608 * (a + 0.044715 * a * a * a))) : a / (1 + exp(-a))
+                            let expected = activated * b
+                            #expect(abs(Double(output[t * rows + r]) - expected) <= 1e-4 * max(1, abs(expected)),
+                                    "\(type) \(label) \(gelu ? "GELU" : "SiLU") row \(r) token \(t): \(output[t * rows + r]) vs \(expected)")
+                        }
                     }
                 }
             }

@@ -7,10 +7,14 @@
 //   high:   extra bits (Q5's fifth bits, one word per chunk; Q6_K's top two bits, two words per chunk),
 //   quants: the low bits, 16 bytes per chunk for 4-bit types (values l and l+16 share a byte), 32 bytes for
 //           Q8_0, 64 for F16 and BF16, 128 for F32.
-// `piece(g, p, a, b)` gives values 8 of chunk g (the row's chunks counted from the matrix start): `a` holds
+// `piece(s, g, p, a, b)` gives values 8 of chunk g (the row's chunks counted from the matrix start): `a` holds
 // the values at columns pieceColumns(p).x + 0..3 of the chunk and `b` those at pieceColumns(p).y + 0..3.
+// `s = scalesOf(g)` reads the chunk's scales once for its four pieces (a CPU device pays for every read).
 
 layout(binding = 0) readonly buffer WeightWords { uint W[]; };
+// The same words four at a time: a chunk's quants are a whole number of aligned 16-byte vectors (each
+// section starts 16-byte aligned), read with one load each.
+layout(binding = 0) readonly buffer WeightVectors { uvec4 W4[]; };
 
 layout(push_constant) uniform WeightPush {
     uint rows;        // output rows this dispatch computes (pairs of rows for the gated kernels)
@@ -44,70 +48,87 @@ uvec2 pieceColumns(uint p) { return uvec2(8u * p, 8u * p + 4u); }
 uvec2 pieceColumns(uint p) { return uvec2(4u * p, 16u + 4u * p); }
 #endif
 
+#if defined(TYPE_F32) || defined(TYPE_F16) || defined(TYPE_BF16)
+// Float types carry no scales.
+struct Scales { float unused; };
+Scales scalesOf(uint g) { return Scales(0.0); }
+#endif
+
+// Each type: CHUNK_VECTORS (16-byte vectors of quants per chunk), PIECE_WORDS (words of quants per
+// piece), and pieceFrom(s, words, p, a, b), which dequantizes piece p from its PIECE_WORDS words (a uvec4
+// holding them first).
 #if defined(TYPE_F32)
-void piece(uint g, uint p, out vec4 a, out vec4 b) {
-    uint base = pc.quants + g * 32u + p * 8u;
-    a = uintBitsToFloat(uvec4(W[base], W[base + 1u], W[base + 2u], W[base + 3u]));
-    b = uintBitsToFloat(uvec4(W[base + 4u], W[base + 5u], W[base + 6u], W[base + 7u]));
+#define CHUNK_VECTORS 8u
+#define PIECE_WORDS 8u
+void pieceFrom(Scales s, uvec4 first, uvec4 second, uint p, out vec4 a, out vec4 b) {
+    a = uintBitsToFloat(first);
+    b = uintBitsToFloat(second);
 }
 #elif defined(TYPE_F16)
-void piece(uint g, uint p, out vec4 a, out vec4 b) {
-    uint base = pc.quants + g * 16u + p * 4u;
-    a = vec4(unpackHalf2x16(W[base]), unpackHalf2x16(W[base + 1u]));
-    b = vec4(unpackHalf2x16(W[base + 2u]), unpackHalf2x16(W[base + 3u]));
+#define CHUNK_VECTORS 4u
+#define PIECE_WORDS 4u
+void pieceFrom(Scales s, uvec4 w, uvec4 unused, uint p, out vec4 a, out vec4 b) {
+    a = vec4(unpackHalf2x16(w.x), unpackHalf2x16(w.y));
+    b = vec4(unpackHalf2x16(w.z), unpackHalf2x16(w.w));
 }
 #elif defined(TYPE_BF16)
+#define CHUNK_VECTORS 4u
+#define PIECE_WORDS 4u
 vec2 bf16Pair(uint w) { return uintBitsToFloat(uvec2(w << 16, w & 0xFFFF0000u)); }
-void piece(uint g, uint p, out vec4 a, out vec4 b) {
-    uint base = pc.quants + g * 16u + p * 4u;
-    a = vec4(bf16Pair(W[base]), bf16Pair(W[base + 1u]));
-    b = vec4(bf16Pair(W[base + 2u]), bf16Pair(W[base + 3u]));
+void pieceFrom(Scales s, uvec4 w, uvec4 unused, uint p, out vec4 a, out vec4 b) {
+    a = vec4(bf16Pair(w.x), bf16Pair(w.y));
+    b = vec4(bf16Pair(w.z), bf16Pair(w.w));
 }
 #elif defined(TYPE_Q8_0)
-void piece(uint g, uint p, out vec4 a, out vec4 b) {
-    float d = halfAt(g);
-    uint base = pc.quants + g * 8u + p * 2u;
-    a = bytesSigned(W[base]) * d;
-    b = bytesSigned(W[base + 1u]) * d;
+#define CHUNK_VECTORS 2u
+#define PIECE_WORDS 2u
+struct Scales { float d; };
+Scales scalesOf(uint g) { return Scales(halfAt(g)); }
+void pieceFrom(Scales s, uvec4 w, uvec4 unused, uint p, out vec4 a, out vec4 b) {
+    a = bytesSigned(w.x) * s.d;
+    b = bytesSigned(w.y) * s.d;
 }
 #elif defined(TYPE_Q4_0)
-void piece(uint g, uint p, out vec4 a, out vec4 b) {
-    float d = halfAt(g);
-    uint q = W[pc.quants + g * 4u + p];
-    a = (nibblesLow(q) - 8.0) * d;
-    b = (nibblesHigh(q) - 8.0) * d;
+#define CHUNK_VECTORS 1u
+#define PIECE_WORDS 1u
+struct Scales { float d; };
+Scales scalesOf(uint g) { return Scales(halfAt(g)); }
+void pieceFrom(Scales s, uvec4 w, uvec4 unused, uint p, out vec4 a, out vec4 b) {
+    a = (nibblesLow(w.x) - 8.0) * s.d;
+    b = (nibblesHigh(w.x) - 8.0) * s.d;
 }
 #elif defined(TYPE_Q4_1)
-void piece(uint g, uint p, out vec4 a, out vec4 b) {
-    vec2 dm = unpackHalf2x16(W[pc.header + g]);
-    uint q = W[pc.quants + g * 4u + p];
-    a = nibblesLow(q) * dm.x + dm.y;
-    b = nibblesHigh(q) * dm.x + dm.y;
+#define CHUNK_VECTORS 1u
+#define PIECE_WORDS 1u
+struct Scales { vec2 dm; };
+Scales scalesOf(uint g) { return Scales(unpackHalf2x16(W[pc.header + g])); }
+void pieceFrom(Scales s, uvec4 w, uvec4 unused, uint p, out vec4 a, out vec4 b) {
+    a = nibblesLow(w.x) * s.dm.x + s.dm.y;
+    b = nibblesHigh(w.x) * s.dm.x + s.dm.y;
 }
 #elif defined(TYPE_Q5_0) || defined(TYPE_Q5_1)
-// The fifth bit of value j is bit j of the chunk's high word.
-vec4 fifthBits(uint h, uint first) { return vec4((uvec4(h) >> uvec4(first, first + 1u, first + 2u, first + 3u)) & 1u) * 16.0; }
-void piece(uint g, uint p, out vec4 a, out vec4 b) {
-    uint q = W[pc.quants + g * 4u + p];
-    uint h = W[pc.high + g];
-    a = nibblesLow(q) + fifthBits(h, 4u * p);
-    b = nibblesHigh(q) + fifthBits(h, 16u + 4u * p);
+// The fifth bit of value j is bit j of the chunk's high word, read with the scales.
+struct Scales { vec2 dm; uint high; };
 #if defined(TYPE_Q5_0)
-    float d = halfAt(g);
-    a = (a - 16.0) * d;
-    b = (b - 16.0) * d;
+// Q5_0 centres on 16: d × (q − 16) = q × d + (−16 d).
+Scales scalesOf(uint g) { float d = halfAt(g); return Scales(vec2(d, -16.0 * d), W[pc.high + g]); }
 #else
-    vec2 dm = unpackHalf2x16(W[pc.header + g]);
-    a = a * dm.x + dm.y;
-    b = b * dm.x + dm.y;
+Scales scalesOf(uint g) { return Scales(unpackHalf2x16(W[pc.header + g]), W[pc.high + g]); }
 #endif
+#define CHUNK_VECTORS 1u
+#define PIECE_WORDS 1u
+vec4 fifthBits(uint h, uint first) { return vec4((uvec4(h) >> uvec4(first, first + 1u, first + 2u, first + 3u)) & 1u) * 16.0; }
+void pieceFrom(Scales s, uvec4 w, uvec4 unused, uint p, out vec4 a, out vec4 b) {
+    a = (nibblesLow(w.x) + fifthBits(s.high, 4u * p)) * s.dm.x + s.dm.y;
+    b = (nibblesHigh(w.x) + fifthBits(s.high, 16u + 4u * p)) * s.dm.x + s.dm.y;
 }
 #elif defined(TYPE_Q4_K)
 // A superblock of 8 chunks: d and dmin (f16), then 8 six-bit scales and 8 six-bit minimums packed in 12 bytes.
 uint byteAt(uvec4 header, uint index) { return (header[1u + (index >> 2)] >> (8u * (index & 3u))) & 0xFFu; }
-void piece(uint g, uint p, out vec4 a, out vec4 b) {
-    uvec4 header = uvec4(W[pc.header + (g >> 3) * 4u], W[pc.header + (g >> 3) * 4u + 1u],
-                         W[pc.header + (g >> 3) * 4u + 2u], W[pc.header + (g >> 3) * 4u + 3u]);
+struct Scales { float d; float m; };
+Scales scalesOf(uint g) {
+    uint base = pc.header + (g >> 3) * 4u;
+    uvec4 header = uvec4(W[base], W[base + 1u], W[base + 2u], W[base + 3u]);
     uint s = g & 7u;
     uint scale, minimum;
     if (s < 4u) {
@@ -118,27 +139,63 @@ void piece(uint g, uint p, out vec4 a, out vec4 b) {
         minimum = (byteAt(header, s + 4u) >> 4) | ((byteAt(header, s) >> 6) << 4);
     }
     vec2 dm = unpackHalf2x16(header.x);
-    float d = dm.x * float(scale), m = dm.y * float(minimum);
-    uint q = W[pc.quants + g * 4u + p];
-    a = nibblesLow(q) * d - m;
-    b = nibblesHigh(q) * d - m;
+    return Scales(dm.x * float(scale), dm.y * float(minimum));
+}
+#define CHUNK_VECTORS 1u
+#define PIECE_WORDS 1u
+void pieceFrom(Scales s, uvec4 w, uvec4 unused, uint p, out vec4 a, out vec4 b) {
+    a = nibblesLow(w.x) * s.d - s.m;
+    b = nibblesHigh(w.x) * s.d - s.m;
 }
 #elif defined(TYPE_Q6_K)
 // A superblock of 8 chunks: 16 signed eight-bit scales (one per 16 values) in 4 words, then d (f32); per
 // chunk, 16 bytes of low nibbles and two words of the top two bits (value j at bits 2j, j < 16 in the first).
 vec4 topBits(uint h, uint first) { return vec4((uvec4(h) >> uvec4(first, first + 2u, first + 4u, first + 6u)) & 3u) * 16.0; }
-float scaleAt(uint g, uint sixteen) {
-    uint index = (g & 7u) * 2u + sixteen;
-    uint word = W[pc.header + (g >> 3) * 5u + (index >> 2)];
-    return float(int(word << (24u - 8u * (index & 3u))) >> 24);
-}
-void piece(uint g, uint p, out vec4 a, out vec4 b) {
-    float d = uintBitsToFloat(W[pc.header + (g >> 3) * 5u + 4u]);
-    uint q = W[pc.quants + g * 4u + p];
+struct Scales { float low; float high; uvec2 top; };
+Scales scalesOf(uint g) {
+    uint base = pc.header + (g >> 3) * 5u;
+    float d = uintBitsToFloat(W[base + 4u]);
+    // The chunk's two scales are bytes 2(g mod 8) and 2(g mod 8) + 1 of the 16: one half of one word.
+    uint word = W[base + ((g & 7u) >> 1)];
+    uint pair = (g & 1u) == 0u ? word : word >> 16;
+    float first = float(int(pair << 24) >> 24), second = float(int(pair << 16) >> 24);
     uint top = pc.high + g * 2u;
-    a = (nibblesLow(q) + topBits(W[top], 8u * p) - 32.0) * (d * scaleAt(g, 0u));
-    b = (nibblesHigh(q) + topBits(W[top + 1u], 8u * p) - 32.0) * (d * scaleAt(g, 1u));
+    return Scales(d * first, d * second, uvec2(W[top], W[top + 1u]));
+}
+#define CHUNK_VECTORS 1u
+#define PIECE_WORDS 1u
+void pieceFrom(Scales s, uvec4 w, uvec4 unused, uint p, out vec4 a, out vec4 b) {
+    a = (nibblesLow(w.x) + topBits(s.top.x, 8u * p) - 32.0) * s.low;
+    b = (nibblesHigh(w.x) + topBits(s.top.y, 8u * p) - 32.0) * s.high;
 }
 #else
 #error "define TYPE_<weight type>"
 #endif
+
+// Piece p of chunk g given its scales: its PIECE_WORDS words read one by one.
+void piece(Scales s, uint g, uint p, out vec4 a, out vec4 b) {
+    uint base = pc.quants + (g * CHUNK_VECTORS * 4u) + p * PIECE_WORDS;
+    uvec4 first = uvec4(W[base], PIECE_WORDS > 1u ? W[base + 1u] : 0u, PIECE_WORDS > 2u ? W[base + 2u] : 0u, PIECE_WORDS > 3u ? W[base + 3u] : 0u);
+    uvec4 second = PIECE_WORDS > 4u ? uvec4(W[base + 4u], W[base + 5u], W[base + 6u], W[base + 7u]) : uvec4(0u);
+    pieceFrom(s, first, second, p, a, b);
+}
+
+// Piece p of a chunk whose quant vectors are `words` (read with one load each).
+void pieceOfChunk(Scales s, uvec4 words[CHUNK_VECTORS], uint p, out vec4 a, out vec4 b) {
+    uvec4 first, second = uvec4(0u);
+    if (PIECE_WORDS == 8u) {
+        first = words[2u * p];
+        second = words[2u * p + 1u];
+    } else if (PIECE_WORDS == 4u) {
+        first = words[p];
+    } else if (PIECE_WORDS == 2u) {
+        uvec4 w = words[p >> 1];
+        first = (p & 1u) == 0u ? uvec4(w.xy, 0u, 0u) : uvec4(w.zw, 0u, 0u);
+    } else {
+        first = uvec4(words[0][p], 0u, 0u, 0u);
+    }
+    pieceFrom(s, first, second, p, a, b);
+}
+
+// Values 8 of chunk g, the scales read for this piece alone.
+void piece(uint g, uint p, out vec4 a, out vec4 b) { piece(scalesOf(g), g, p, a, b); }
