@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: setup build release run test bench agents fuzz clean
+.PHONY: setup build release run test bench agents shaders fuzz clean
 
 setup:
 	@scripts/setup.sh
@@ -35,6 +35,11 @@ bench: release
 agents:
 	scripts/build-agents.sh
 	scripts/embed-assets.py
+
+# Recompiles the Vulkan compute shaders (Sources/CVulkanShaders/glsl) with Debian's glslc into the committed
+# Sources/CVulkanShaders/shaders.c; building mowai needs no shader compiler. `make test` checks it is current.
+shaders:
+	scripts/build-shaders.py
 
 # libFuzzer with AddressSanitizer on every parser of outside input (see docs/FUZZING.md):
 # FUZZ_SECONDS per target (default 600), FUZZ_TARGETS to choose (arena-relay arena-console gguf skill-md wasm).

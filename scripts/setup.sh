@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   libncursesw5-dev libcurl4-openssl-dev libwebsockets-dev libssl-dev
-  libvulkan-dev mesa-vulkan-drivers
+  libvulkan-dev mesa-vulkan-drivers glslc
   openssl pkg-config tmux
   nodejs node-ws
 )

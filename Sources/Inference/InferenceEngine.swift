@@ -163,11 +163,12 @@ final class InferenceEngine: @unchecked Sendable {
     private func failBackend(_ error: ForwardError) {
         let replacement = fallback?()
         let detail = replacement.map { "\(error); from now on the model runs on the \($0.deviceDescription)" } ?? "\(error)"
+        // Told first, so whoever shows notices has the reason before the requests end with it.
+        notices(detail)
         for job in active {
             job.continuation.finish(throwing: LLMError.backendFailed(detail))
         }
         active.removeAll()
-        notices(detail)
         guard let replacement else {
             // Nothing to go on with: what waits fails too, rather than waiting forever.
             for job in waiting { job.continuation.finish(throwing: LLMError.backendFailed(detail)) }

@@ -57,17 +57,8 @@ struct TokenizerTests {
 @Suite("mowai tokenize and generate")
 struct TokenizeCommandTests {
     func run(_ arguments: [String], command: String = "tokenize") throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = EndToEndSupport.ArenaProcess.executable
-        process.arguments = [command] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, out, err)
+        let outcome = try MowaiCommand.run([command] + arguments)
+        return (outcome.status, outcome.output, outcome.errors)
     }
 
     @Test("prints the ids as a JSON array; a missing or broken model is one clear line and status 1",

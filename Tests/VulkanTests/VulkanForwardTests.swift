@@ -213,4 +213,18 @@ struct VulkanForwardTests {
         }
         #expect(rows.count == 2)
     }
+
+    @Test("a model too large for the device's memory or its largest binding is refused before anything is allocated, with the sizes",
+          .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
+    func tooLarge() throws {
+        let model = try LlamaModel(file: try GGUFModelFile(path: DefaultModel.path))
+        let device = try TestDevice.open()
+        // 64 sequences of 8192 positions: 12 GiB of f16 keys and values.
+        #expect {
+            _ = try VulkanBackend(model: model, device: device, shape: BackendShape(sequences: 64, contextLength: 8192))
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("cannot run mowai's kernels: the model needs") && text.contains("KV cache") && text.contains("it has")
+        }
+    }
 }
