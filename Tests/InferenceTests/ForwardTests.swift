@@ -50,21 +50,10 @@ struct ForwardTests {
         let actual = try Self.logits(tokens, context: CPUBackend(model: model, threads: 2, contextLength: 64))
         let exact = try Self.reference(tokens, q8Activations: false)
         let rounded = try Self.reference(tokens, q8Activations: true)
-        /// KL(p‖q) of the softmax distributions: how much the predictions differ (a uniform shift of
-        /// the logits changes nothing).
-        func divergence(_ p: [Float], _ q: [Float]) -> Double {
-            func logSoftmax(_ x: [Float]) -> [Double] {
-                let top = Double(x.max() ?? 0)
-                let total = x.reduce(0.0) { $0 + exp(Double($1) - top) }
-                return x.map { Double($0) - top - log(total) }
-            }
-            let (lp, lq) = (logSoftmax(p), logSoftmax(q))
-            return zip(lp, lq).reduce(0.0) { $0 + exp($1.0) * ($1.0 - $1.1) }
-        }
         var ours: [Double] = [], rounding: [Double] = []
         for position in tokens.indices {
-            ours.append(divergence(exact[position], actual[position]))
-            rounding.append(divergence(exact[position], rounded[position]))
+            ours.append(klDivergence(exact[position], actual[position]))
+            rounding.append(klDivergence(exact[position], rounded[position]))
             #expect(ours[position] < Self.divergenceBound, "position \(position): KL \(ours[position])")
             #expect(Self.argmax(actual[position]) == Self.argmax(exact[position]), "position \(position)")
         }

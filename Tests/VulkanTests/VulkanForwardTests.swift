@@ -26,18 +26,15 @@ struct VulkanForwardTests {
     static let exactLogitBound: Float = 0.05
     static let divergenceBound = 0.04
 
-    /// KL(p‖q) of the softmax distributions.
-    static func divergence(_ p: [Float], _ q: [Float]) -> Double {
-        func logSoftmax(_ x: [Float]) -> [Double] {
-            let top = Double(x.max() ?? 0)
-            let total = x.reduce(0.0) { $0 + exp(Double($1) - top) }
-            return x.map { Double($0) - top - log(total) }
-        }
-        let (lp, lq) = (logSoftmax(p), logSoftmax(q))
-        return zip(lp, lq).reduce(0.0) { $0 + exp($1.0) * ($1.0 - $1.1) }
-    }
-
     static func argmax(_ values: [Float]) -> Int { values.indices.max { values[$0] < values[$1] } ?? 0 }
+
+    /// The default model on the test device and on the CPU, with room for a few prompts.
+    static func defaultModel(sequences: Int = 1) throws -> (tokenizer: Tokenizer, gpu: VulkanBackend, cpu: CPUBackend) {
+        let file = try GGUFModelFile(path: DefaultModel.path)
+        let model = try LlamaModel(file: file)
+        let gpu = try VulkanBackend(model: model, device: try TestDevice.open(), shape: BackendShape(sequences: sequences, contextLength: 96))
+        return (try Tokenizer(gguf: file.gguf), gpu, CPUBackend(model: model, threads: 2, contextLength: 96))
+    }
 
     /// Logits after every token of `tokens`, from one batch of sequence `sequence`.
     static func logits(_ backend: any ForwardBackend, _ tokens: [Int32], sequence: Int = 0) throws -> [[Float]] {
@@ -65,18 +62,13 @@ struct VulkanForwardTests {
     @Test("the default model's logits on the device stay within KL 0.04 of the CPU backend's at every position, and the same tokens win",
           .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
     func defaultModelMatchesCPU() throws {
-        let file = try GGUFModelFile(path: DefaultModel.path)
-        let model = try LlamaModel(file: file)
-        let tokenizer = try Tokenizer(gguf: file.gguf)
-        let device = try TestDevice.open()
-        let gpu = try VulkanBackend(model: model, device: device, shape: BackendShape(sequences: 1, contextLength: 96))
-        let cpu = CPUBackend(model: model, threads: 2, contextLength: 96)
+        let (tokenizer, gpu, cpu) = try Self.defaultModel()
         var worst = 0.0
         for prompt in Self.prompts {
             let tokens = tokenizer.encode(prompt)
             let (a, b) = (try Self.logits(gpu, tokens), try Self.logits(cpu, tokens))
             for position in tokens.indices {
-                let kl = Self.divergence(b[position], a[position])
+                let kl = klDivergence(b[position], a[position])
                 worst = max(worst, kl)
                 #expect(kl < Self.divergenceBound, "\(prompt.debugDescription) position \(position): KL \(kl)")
                 // Where the CPU's two best candidates are within its rounding, either may win.
@@ -94,18 +86,14 @@ struct VulkanForwardTests {
     @Test("the default model's logits on the device are numpy's float32 ones up to half-precision keys and values",
           .enabled(if: hasReference, "needs the default model and python3 with gguf and numpy (make setup)"))
     func defaultModelMatchesNumpy() throws {
-        let file = try GGUFModelFile(path: DefaultModel.path)
-        let model = try LlamaModel(file: file)
-        let tokenizer = try Tokenizer(gguf: file.gguf)
-        let device = try TestDevice.open()
-        let gpu = try VulkanBackend(model: model, device: device, shape: BackendShape(sequences: 1, contextLength: 96))
+        let (tokenizer, gpu, _) = try Self.defaultModel()
         let tokens = tokenizer.encode(Self.prompts[0])
         struct Result: Decodable { let logits: [[Float]] }
         let output = try PythonReference.script("forward_reference.py", [DefaultModel.path] + tokens.map(String.init))
         let exact = try JSONDecoder().decode(Result.self, from: output).logits
         let actual = try Self.logits(gpu, tokens)
         for position in tokens.indices {
-            let kl = Self.divergence(exact[position], actual[position])
+            let kl = klDivergence(exact[position], actual[position])
             let difference = zip(exact[position], actual[position]).map { abs($0 - $1) }.max() ?? .nan
             #expect(kl < Self.exactBound && difference < Self.exactLogitBound, "position \(position): KL \(kl), logits differ by up to \(difference)")
         }
@@ -114,12 +102,7 @@ struct VulkanForwardTests {
     @Test("greedy text on the device is the CPU backend's, up to near-ties the CPU's 8-bit rounding may flip",
           .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
     func defaultModelGreedyText() throws {
-        let file = try GGUFModelFile(path: DefaultModel.path)
-        let model = try LlamaModel(file: file)
-        let tokenizer = try Tokenizer(gguf: file.gguf)
-        let device = try TestDevice.open()
-        let gpu = try VulkanBackend(model: model, device: device, shape: BackendShape(sequences: 1, contextLength: 96))
-        let cpu = CPUBackend(model: model, threads: 2, contextLength: 96)
+        let (tokenizer, gpu, cpu) = try Self.defaultModel()
         var steps = 0, agreeing = 0
         for prompt in Self.prompts {
             let tokens = tokenizer.encode(prompt)
@@ -185,11 +168,7 @@ struct VulkanForwardTests {
     @Test("sequences sharing a pass get the logits each gets alone; a cleared sequence starts afresh",
           .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
     func sequencesAreIndependent() throws {
-        let file = try GGUFModelFile(path: DefaultModel.path)
-        let model = try LlamaModel(file: file)
-        let tokenizer = try Tokenizer(gguf: file.gguf)
-        let device = try TestDevice.open()
-        let gpu = try VulkanBackend(model: model, device: device, shape: BackendShape(sequences: 3, contextLength: 64))
+        let (tokenizer, gpu, _) = try Self.defaultModel(sequences: 3)
         let first = tokenizer.encode(Self.prompts[0]), second = tokenizer.encode(Self.prompts[2])
         let alone = (try Self.logits(gpu, first, sequence: 0), try Self.logits(gpu, second, sequence: 2))
         // Both prompts in one batch, interleaved row by row, logits wanted only at the ends.
