@@ -36,11 +36,13 @@ struct DevicesCommand: ParsableCommand {
         let timestamps: Bool
     }
 
-    /// What `--device auto` does here: `backend` is "cpu" or "vulkan".
+    /// What `--device auto` does here: `backend` is "cpu" or "vulkan"; `notice`: a model loaded with auto
+    /// tells the user `reason` (no loader or driver), or not (a CPU-type device only, a choice).
     struct AutoChoice: Codable {
         let backend: String
         let device: Int?
         let reason: String?
+        let notice: Bool
     }
 
     struct Report: Codable {
@@ -58,12 +60,12 @@ struct DevicesCommand: ParsableCommand {
     static func report(_ listed: Result<[VulkanDeviceInfo], VulkanError>) -> Report {
         switch listed {
         case .failure(let error):
-            return Report(devices: [], auto: AutoChoice(backend: "cpu", device: nil, reason: "\(error)"), error: "\(error)")
+            return Report(devices: [], auto: AutoChoice(backend: "cpu", device: nil, reason: "\(error)", notice: true), error: "\(error)")
         case .success(let devices):
             let auto: AutoChoice
             switch DeviceChoice.auto.resolve(devices) {
-            case .cpu(let reason, _): auto = AutoChoice(backend: "cpu", device: nil, reason: reason)
-            case .vulkan(let index): auto = AutoChoice(backend: "vulkan", device: index, reason: nil)
+            case .cpu(let reason, let notice): auto = AutoChoice(backend: "cpu", device: nil, reason: reason, notice: notice)
+            case .vulkan(let index): auto = AutoChoice(backend: "vulkan", device: index, reason: nil, notice: false)
             }
             return Report(devices: devices.map(Self.device), auto: auto, error: nil)
         }

@@ -79,8 +79,7 @@ struct ModelBenchCommand: ParsableCommand {
             var device = "cpu"
             var dispatches: Int?
             var groups: [KernelGroupTime]?
-            let accelerator = engine.deviceChoice == .cpu ? nil
-                : Accelerator.factory(for: engine.deviceChoice, profiling: profile, notices: noticeOnStandardError)
+            let accelerator = engine.accelerator(profiling: profile, notices: noticeOnStandardError)
             if let accelerator {
                 let backend = try accelerator(llama, shape)
                 let gpu = backend as? VulkanBackend

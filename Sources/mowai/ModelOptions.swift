@@ -33,13 +33,29 @@ struct EngineOptions: ParsableArguments {
 
     var deviceChoice: DeviceChoice { DeviceChoice(parsing: device) ?? .auto }
 
+    /// The factory of the chosen device's backend, or nil for the CPU (`notices` hears why, when a GPU
+    /// was asked for or expected). auto is resolved by `DeviceProbe`, out of this process.
+    func accelerator(profiling: Bool = false, notices: @escaping @Sendable (String) -> Void) -> BackendFactory? {
+        var choice = deviceChoice
+        if choice == .auto {
+            switch DeviceProbe.auto() {
+            case .cpu(let reason, let notice):
+                if notice { notices("\(reason); the model runs on the CPU") }
+                return nil
+            case .vulkan(let index):
+                choice = .vulkan(index: index)
+            }
+        }
+        return Accelerator.factory(for: choice, profiling: profiling, notices: notices)
+    }
+
     /// The model on the chosen device (the CPU when the device cannot take it; `notices` hears why).
     func load(_ file: GGUFModelFile, sequences: Int, contextLength: Int?, template: ChatTemplate? = nil,
               notices: @escaping @Sendable (String) -> Void) throws -> LocalLLM {
         let threads = try checked()
-        let accelerator = Accelerator.factory(for: deviceChoice) { notices(Sanitizer.line($0)) }
+        let said: @Sendable (String) -> Void = { notices(Sanitizer.line($0)) }
         return try LocalLLM(file: file, threads: threads, sequences: sequences, contextLength: contextLength, template: template,
-                            accelerator: accelerator, notices: { notices(Sanitizer.line($0)) })
+                            accelerator: accelerator(notices: said), notices: said)
     }
 }
 
