@@ -67,17 +67,20 @@ public struct ArenaLoad: Sendable {
     }
 }
 
-/// The peak resident set size of a process in MiB, from /proc (Linux).
-public func peakResidentMiB(ofProcess pid: Int32) -> Double? {
+/// The peak resident set size of a process in bytes: the kernel's high-water mark of its address space
+/// (VmHWM in /proc, Linux). Unlike getrusage's ru_maxrss, it does not carry a parent's peak across exec.
+public func peakResidentBytes(ofProcess pid: Int32) -> Int? {
     guard let file = fopen("/proc/\(pid)/status", "r") else { return nil }
     defer { fclose(file) }
     var line = [CChar](repeating: 0, count: 256)
     while fgets(&line, Int32(line.count), file) != nil {
         let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        if text.hasPrefix("VmHWM:") {
-            let digits = text.filter(\.isNumber)
-            return Double(digits).map { $0 / 1024 }
-        }
+        if text.hasPrefix("VmHWM:") { return Int(text.filter(\.isNumber)).map { $0 * 1024 } }
     }
     return nil
+}
+
+/// The same in MiB.
+public func peakResidentMiB(ofProcess pid: Int32) -> Double? {
+    peakResidentBytes(ofProcess: pid).map { Double($0) / Double(1 << 20) }
 }

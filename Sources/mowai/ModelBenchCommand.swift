@@ -1,3 +1,4 @@
+import ArenaBench
 import ArgumentParser
 import Foundation
 import Inference
@@ -165,8 +166,9 @@ struct ModelBenchCommand: ParsableCommand {
     }
 }
 
-/// The most memory this process has had resident, from getrusage (kilobytes on Linux).
+/// The most memory this program has had resident (VmHWM; getrusage as a fallback off Linux).
 func peakResidentBytes() -> Int {
+    if let bytes = peakResidentBytes(ofProcess: getpid()) { return bytes }
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Int(usage.ru_maxrss) * 1024
