@@ -292,3 +292,19 @@ void mowai_axpy_f32(float *y, float a, const float *x, int n) {
 #endif
     for (int j = 0; j < n; j++) y[j] += a * x[j];
 }
+
+float mowai_read_sum(const float *x, size_t n) {
+#ifdef MOWAI_HAS_X86
+    if (has_avx2()) return mowai_avx2_read_sum(x, n);
+#endif
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    size_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+        s0 += x[j];
+        s1 += x[j + 1];
+        s2 += x[j + 2];
+        s3 += x[j + 3];
+    }
+    for (; j < n; j++) s0 += x[j];
+    return s0 + s1 + s2 + s3;
+}

@@ -49,6 +49,7 @@ void mowai_avx2_attention(const float *q, const float *keys, const float *values
                           float scale, float *scores, float *out);
 float mowai_avx2_dot_f32(const float *a, const float *b, int n);
 void mowai_avx2_axpy_f32(float *y, float a, const float *x, int n);
+float mowai_avx2_read_sum(const float *x, size_t n);
 #endif
 
 #endif

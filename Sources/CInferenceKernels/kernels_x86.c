@@ -186,6 +186,22 @@ MOWAI_AVX2 float mowai_avx2_dot_f32(const float *a, const float *b, int n) {
     return sum;
 }
 
+// Four independent accumulators, 128 bytes per iteration: enough loads in flight to reach the memory
+// system's limit rather than the adder's latency.
+MOWAI_AVX2 float mowai_avx2_read_sum(const float *x, size_t n) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    size_t j = 0;
+    for (; j + 32 <= n; j += 32) {
+        a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x + j));
+        a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + j + 8));
+        a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + j + 16));
+        a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + j + 24));
+    }
+    float sum = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+    for (; j < n; j++) sum += x[j];
+    return sum;
+}
+
 MOWAI_AVX2 void mowai_avx2_axpy_f32(float *y, float a, const float *x, int n) {
     const __m256 scale = _mm256_set1_ps(a);
     int j = 0;

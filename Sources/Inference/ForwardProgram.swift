@@ -52,6 +52,17 @@ public struct ForwardProgram: @unchecked Sendable {
             }
         }.filter { seen.insert($0.name).inserted }
     }
+
+    /// Weight bytes one decode step reads: every matrix whole, except the embedding table, of which
+    /// only the token's row is read (unless it is also the output head).
+    public var decodeWeightBytes: Int {
+        let lookedUp = steps.compactMap { step -> WeightMatrix? in if case .embed(let m) = step { m } else { nil } }.first
+        let outputs = Set(steps.compactMap { step -> String? in if case .logits(_, let m) = step { m.name } else { nil } })
+        return matrices.reduce(0) { total, matrix in
+            let whole = matrix.rowBytes * matrix.rows
+            return total + (matrix.name == lookedUp?.name && !outputs.contains(matrix.name) ? matrix.rowBytes : whole)
+        }
+    }
 }
 
 extension LlamaModel {

@@ -13,7 +13,10 @@ struct ModelBenchCommand: ParsableCommand {
         Prompt processing feeds --prompt-tokens tokens in batches; decode generates --decode-tokens tokens one \
         at a time (greedy) from an empty context, like llama-bench's pp512 and tg128. On the CPU each is run \
         with one thread and with --threads (default: every core), best of --repetitions. With --device vulkan \
-        (or vulkan:N) they run on that GPU; --profile adds the GPU time per kernel group.
+        (or vulkan:N) they run on that GPU; --profile adds the GPU time per kernel group. On the CPU the \
+        machine's memory read bandwidth is measured too, and decode's share of it (weight bytes read per \
+        token × tokens/s ÷ bandwidth). --parallel 1,5,8 also runs that many sequences at once, each a \
+        prompt then a decode (like llama-batched-bench), and prints aggregate and per-sequence tokens/s.
         """
     )
 
@@ -29,12 +32,26 @@ struct ModelBenchCommand: ParsableCommand {
     var json = false
     @Flag(help: "With a Vulkan device: GPU time per kernel group (timestamp queries), for decode.")
     var profile = false
+    @Option(help: ArgumentHelp("Sequences decoding at once, comma-separated (1 to 64 each), like llama-batched-bench's -npl.",
+                               valueName: "n,n,…"))
+    var parallel: String?
 
     struct Run: Codable {
         /// CPU threads (the engine thread alone for a GPU run).
         let threads: Int
         let promptTokensPerSecond: Double
         let decodeTokensPerSecond: Double
+        /// CPU runs: the read bandwidth of this many threads, and the share of it decode uses.
+        let readBytesPerSecond: Double?
+        let decodeBandwidthShare: Double?
+    }
+
+    /// `sequences` prompts processed, then decoded side by side (one pass a step for all of them).
+    struct ParallelRun: Codable {
+        let sequences: Int
+        let promptTokensPerSecond: Double
+        let decodeTokensPerSecond: Double
+        let decodeTokensPerSecondPerSequence: Double
     }
 
     /// GPU time of one kernel group per decoded token.
@@ -54,6 +71,9 @@ struct ModelBenchCommand: ParsableCommand {
         let runs: [Run]
         let peakRSSBytes: Int
         let kvCacheBytes: Int
+        /// Weight bytes one decode step reads.
+        let decodeBytesPerToken: Int
+        let parallel: [ParallelRun]?
         /// Vulkan only: dispatches recorded per decode step, and (with --profile) GPU time per group.
         let dispatchesPerToken: Int?
         let kernelGroups: [KernelGroupTime]?
@@ -65,6 +85,7 @@ struct ModelBenchCommand: ParsableCommand {
             guard promptTokens >= 1, decodeTokens >= 1, repetitions >= 1 else {
                 throw ValidationErrorMessage("--prompt-tokens, --decode-tokens and --repetitions must be at least 1")
             }
+            let sequenceCounts = try parallel.map(Self.sequenceCounts) ?? []
             let loadStart = ContinuousClock.now
             let file = try model.open()
             let llama = try LlamaModel(file: file)
@@ -86,7 +107,7 @@ struct ModelBenchCommand: ParsableCommand {
                 let gpu = backend as? VulkanBackend
                 device = gpu?.device.info.name ?? backend.deviceDescription
                 let (pp, tg) = try measure(backend, vocabulary: llama.config.vocabulary) { gpu?.resetProfile() }
-                runs.append(Run(threads: 1, promptTokensPerSecond: pp, decodeTokensPerSecond: tg))
+                runs.append(Run(threads: 1, promptTokensPerSecond: pp, decodeTokensPerSecond: tg, readBytesPerSecond: nil, decodeBandwidthShare: nil))
                 dispatches = gpu?.dispatchesPerStep
                 if profile, let gpu {
                     // The last repetition's decode: its GPU time per token, group by group.
@@ -100,18 +121,77 @@ struct ModelBenchCommand: ParsableCommand {
                 for count in Set([1, threads]).sorted() {
                     let backend = CPUBackend(model: llama, threads: count, contextLength: used)
                     let (pp, tg) = try measure(backend, vocabulary: llama.config.vocabulary) {}
-                    runs.append(Run(threads: count, promptTokensPerSecond: pp, decodeTokensPerSecond: tg))
+                    runs.append(Run(threads: count, promptTokensPerSecond: pp, decodeTokensPerSecond: tg, readBytesPerSecond: nil, decodeBandwidthShare: nil))
                 }
+            }
+
+            // One sequence's peak: before the parallel runs' caches and the bandwidth measurement's buffer.
+            let peak = peakResidentBytes()
+            var parallelRuns: [ParallelRun] = []
+            for sequences in sequenceCounts {
+                let shape = BackendShape(sequences: sequences, contextLength: used)
+                let backend = try accelerator?(llama, shape)
+                    ?? CPUBackend(model: llama, threads: threads, sequences: sequences, contextLength: used)
+                parallelRuns.append(try measureParallel(backend, sequences: sequences, vocabulary: llama.config.vocabulary))
+            }
+            runs = runs.map { run in
+                guard device == "cpu" else { return run }
+                let bandwidth = MemoryBandwidth.measure(threads: run.threads)
+                return Run(threads: run.threads, promptTokensPerSecond: run.promptTokensPerSecond, decodeTokensPerSecond: run.decodeTokensPerSecond,
+                           readBytesPerSecond: bandwidth, decodeBandwidthShare: Double(llama.program.decodeWeightBytes) * run.decodeTokensPerSecond / bandwidth)
             }
             let c = llama.config
             // The CPU keeps f32 keys and values; the Vulkan backend f16.
             let cacheScalar = accelerator == nil ? MemoryLayout<Float>.size : 2
             let report = Report(
                 model: (file.gguf.file as NSString).lastPathComponent, fileBytes: file.mapping.bytes.count, instructionSet: kernelInstructionSet,
-                device: device, loadSeconds: loadSeconds, runs: runs, peakRSSBytes: peakResidentBytes(),
-                kvCacheBytes: 2 * c.layers * used * c.kvDimension * cacheScalar, dispatchesPerToken: dispatches, kernelGroups: groups)
+                device: device, loadSeconds: loadSeconds, runs: runs, peakRSSBytes: peak,
+                kvCacheBytes: 2 * c.layers * used * c.kvDimension * cacheScalar, decodeBytesPerToken: llama.program.decodeWeightBytes,
+                parallel: sequenceCounts.isEmpty ? nil : parallelRuns, dispatchesPerToken: dispatches, kernelGroups: groups)
             print(json ? try jsonText(report) : table(report))
         }
+    }
+
+    static func sequenceCounts(_ text: String) throws -> [Int] {
+        let counts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty, counts.count <= 16, counts.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 64 }) else {
+            throw ValidationErrorMessage("--parallel takes up to 16 comma-separated counts of 1 to 64 sequences, like 1,5,8 (got \(text))")
+        }
+        return counts.compactMap { $0 }
+    }
+
+    /// `sequences` sequences: each one's prompt (the batches of a pass filled across them), then decode
+    /// steps of one token for every sequence in one pass. Best of `repetitions`; aggregate tokens/s.
+    private func measureParallel(_ backend: any ForwardBackend, sequences: Int, vocabulary: Int) throws -> ParallelRun {
+        var pp = 0.0, tg = 0.0
+        for _ in 0..<repetitions {
+            let prompts = (0..<sequences).map { s in (0..<promptTokens).map { Int32(($0 * 7919 + 11 + s * 104_729) % vocabulary) } }
+            let start = ContinuousClock.now
+            var next = Array(repeating: 0, count: sequences)
+            while next.contains(where: { $0 < promptTokens }) {
+                backend.clearBatch()
+                for s in 0..<sequences where next[s] < promptTokens {
+                    while next[s] < promptTokens, backend.batch.count < backend.batchCapacity {
+                        try backend.append(prompts[s][next[s]], sequence: s, position: next[s], wantsLogits: next[s] == promptTokens - 1)
+                        next[s] += 1
+                    }
+                }
+                try backend.evaluate()
+            }
+            pp = max(pp, Double(sequences * promptTokens) / (ContinuousClock.now - start).seconds)
+
+            var tokens = prompts.map { $0[promptTokens - 1] }
+            let decodeStart = ContinuousClock.now
+            for step in 0..<decodeTokens {
+                backend.clearBatch()
+                for s in 0..<sequences { try backend.append(tokens[s], sequence: s, position: promptTokens + step, wantsLogits: true) }
+                try backend.evaluate()
+                for s in 0..<sequences { tokens[s] = Sampler.argmax(backend.logits(row: s)) }
+            }
+            tg = max(tg, Double(sequences * decodeTokens) / (ContinuousClock.now - decodeStart).seconds)
+        }
+        return ParallelRun(sequences: sequences, promptTokensPerSecond: pp, decodeTokensPerSecond: tg,
+                           decodeTokensPerSecondPerSequence: tg / Double(sequences))
     }
 
     /// Best-of-`repetitions` prompt processing and decode tokens/s; `beforeDecode` runs before each timed decode.
@@ -153,8 +233,17 @@ struct ModelBenchCommand: ParsableCommand {
         ]
         for run in report.runs {
             let label = report.device == "cpu" ? String(format: "threads %-3d", run.threads) : "vulkan     "
-            lines.append(String(format: "%@ pp%d %8.1f tok/s   tg%d %7.1f tok/s", label, promptTokens,
-                                run.promptTokensPerSecond, decodeTokens, run.decodeTokensPerSecond))
+            var line = String(format: "%@ pp%d %8.1f tok/s   tg%d %7.1f tok/s", label, promptTokens,
+                              run.promptTokensPerSecond, decodeTokens, run.decodeTokensPerSecond)
+            if let bandwidth = run.readBytesPerSecond, let share = run.decodeBandwidthShare {
+                line += String(format: "   read %.1f GB/s, decode uses %.0f %%", bandwidth / 1e9, share * 100)
+            }
+            lines.append(line)
+        }
+        lines.append(String(format: "decode     reads %@ of weights per token", megabytes(report.decodeBytesPerToken)))
+        for run in report.parallel ?? [] {
+            lines.append(String(format: "parallel %-2d pp%d %8.1f tok/s   tg%d %7.1f tok/s (%.1f per sequence)", run.sequences, promptTokens,
+                                run.promptTokensPerSecond, decodeTokens, run.decodeTokensPerSecond, run.decodeTokensPerSecondPerSequence))
         }
         if let dispatches = report.dispatchesPerToken { lines.append("dispatches \(dispatches) per decode step, one command buffer") }
         for group in report.kernelGroups ?? [] {

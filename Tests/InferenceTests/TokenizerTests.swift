@@ -154,4 +154,43 @@ extension TokenizeCommandTests {
         #expect(report.loadSeconds > 0 && report.loadSeconds < 5)
         #expect(report.peakRSSBytes > 0 && report.fileBytes == 98_362_432)
     }
+
+    @Test("bench model --parallel runs that many sequences at once; it prints the read bandwidth and decode's share of it",
+          .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
+    func benchParallel() throws {
+        let result = try run(["model", "--model", DefaultModel.path, "--json", "--threads", "1", "--prompt-tokens", "70",
+                              "--decode-tokens", "4", "--repetitions", "1", "--parallel", "1,3"], command: "bench")
+        #expect(result.status == 0, "\(result.errors)")
+        struct Report: Decodable {
+            struct Run: Decodable { let decodeTokensPerSecond: Double; let readBytesPerSecond: Double?; let decodeBandwidthShare: Double? }
+            struct Parallel: Decodable {
+                let sequences: Int
+                let promptTokensPerSecond: Double
+                let decodeTokensPerSecond: Double
+                let decodeTokensPerSecondPerSequence: Double
+            }
+            let runs: [Run]
+            let decodeBytesPerToken: Int
+            let parallel: [Parallel]?
+        }
+        let report = try JSONDecoder().decode(Report.self, from: Data(result.output.utf8))
+        // 30 layers of Q4_1 matrices (20 bytes per 32 values), and the tied Q8_0 embedding (34 per 32) read
+        // whole as the output head.
+        let layer = 576 * 576 * 2 + 576 * 192 * 2 + 576 * 1536 * 3
+        #expect(report.decodeBytesPerToken == 30 * layer / 32 * 20 + 49_152 * 576 / 32 * 34, "\(report.decodeBytesPerToken)")
+        let single = try #require(report.runs.first)
+        let bandwidth = try #require(single.readBytesPerSecond), share = try #require(single.decodeBandwidthShare)
+        #expect(bandwidth > 1e9 && bandwidth < 1e12)
+        #expect(abs(share - Double(report.decodeBytesPerToken) * single.decodeTokensPerSecond / bandwidth) < 1e-9)
+        let parallel = try #require(report.parallel)
+        #expect(parallel.map(\.sequences) == [1, 3])
+        for run in parallel {
+            #expect(run.promptTokensPerSecond > 0 && run.decodeTokensPerSecond > 0)
+            #expect(abs(run.decodeTokensPerSecondPerSequence * Double(run.sequences) - run.decodeTokensPerSecond) < 1e-6)
+        }
+        for bad in ["0", "1,,2", "65", "x", ""] {
+            let refused = try run(["model", "--model", DefaultModel.path, "--parallel", bad], command: "bench")
+            #expect(refused.status != 0 && refused.errors.contains("--parallel takes"), "\(bad): \(refused.errors)")
+        }
+    }
 }

@@ -54,6 +54,9 @@ float mowai_dot_f32(const float *a, const float *b, int n);
 /// y += a·x
 void mowai_axpy_f32(float *y, float a, const float *x, int n);
 
+/// The sum of n floats, read as fast as the core can stream them (memory bandwidth measurement).
+float mowai_read_sum(const float *x, size_t n);
+
 #ifdef __cplusplus
 }
 #endif
