@@ -66,16 +66,6 @@ static float dot_q8_0(const uint8_t *row, const mowai_q8_block *x, const float *
     return sum;
 }
 
-/// Q4_K's 6-bit scale and minimum of sub-block j, packed into 12 bytes.
-static inline void q4_k_scale(const uint8_t *scales, int j, int *scale, int *minimum) {
-    if (j < 4) {
-        *scale = scales[j] & 63;
-        *minimum = scales[j + 4] & 63;
-    } else {
-        *scale = (scales[j + 4] & 0x0F) | ((scales[j - 4] >> 6) << 4);
-        *minimum = (scales[j + 4] >> 4) | ((scales[j] >> 6) << 4);
-    }
-}
 
 /// 256 weights in 8 sub-blocks of 32, each lining up with one q8 activation block.
 static float dot_q4_k(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) {
@@ -88,7 +78,7 @@ static float dot_q4_k(const uint8_t *row, const mowai_q8_block *x, const float *
             for (int half = 0; half < 2; half++) {
                 const int j = chunk * 2 + half;
                 int scale, minimum;
-                q4_k_scale(scales, j, &scale, &minimum);
+                mowai_q4_k_scale(scales, j, &scale, &minimum);
                 int isum = 0;
                 for (int l = 0; l < 32; l++) {
                     int q = half ? qs[chunk * 32 + l] >> 4 : qs[chunk * 32 + l] & 0x0F;

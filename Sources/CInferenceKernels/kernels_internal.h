@@ -52,4 +52,15 @@ void mowai_avx2_axpy_f32(float *y, float a, const float *x, int n);
 float mowai_avx2_read_sum(const float *x, size_t n);
 #endif
 
+/// Q4_K's 6-bit scale and minimum of sub-block j, packed into 12 bytes (portable and SIMD kernels alike).
+static inline void mowai_q4_k_scale(const uint8_t *scales, int j, int *scale, int *minimum) {
+    if (j < 4) {
+        *scale = scales[j] & 63;
+        *minimum = scales[j + 4] & 63;
+    } else {
+        *scale = (scales[j + 4] & 0x0F) | ((scales[j - 4] >> 6) << 4);
+        *minimum = (scales[j + 4] >> 4) | ((scales[j] >> 6) << 4);
+    }
+}
+
 #endif

@@ -114,7 +114,7 @@ static mowai_matmul_fn float_matmul_for(int type) {
 
 mowai_matmul_fn mowai_avx2_matmul(int type) {
     mowai_matmul_fn quantized = avx2_quantized_matmul_for(type);
-    return quantized ? quantized : float_matmul_for(type);  // NULL for the K-quants: the portable loops
+    return quantized ? quantized : float_matmul_for(type);
 }
 
 mowai_matmul_fn mowai_vnni_matmul(int type) {
