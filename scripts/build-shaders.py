@@ -14,7 +14,7 @@ GLSL = os.path.join(TARGET, "glsl")
 OUTPUT = os.path.join(TARGET, "shaders.c")
 
 # The weight types the kernels read, as weights.glsl names them (TYPE_<name>).
-WEIGHT_TYPES = ["F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q4_K", "Q6_K"]
+WEIGHT_TYPES = ["F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q4_K", "Q5_K", "Q6_K"]
 
 
 def variants():

@@ -91,6 +91,27 @@ static float dot_q4_k(const uint8_t *row, const mowai_q8_block *x, const float *
     return sum;
 }
 
+/// Q4_K with a fifth bit per weight: bit j of qh[l] belongs to sub-block j's value l.
+static float dot_q5_k(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) {
+    (void)xf;
+    float sum = 0;
+    for (int b = 0; b < columns / 256; b++, row += 176, x += 8) {
+        const float d = mowai_load_half(row), dmin = mowai_load_half(row + 2);
+        const uint8_t *scales = row + 4, *qh = row + 16, *qs = row + 48;
+        for (int j = 0; j < 8; j++) {
+            int scale, minimum;
+            mowai_q4_k_scale(scales, j, &scale, &minimum);
+            int isum = 0;
+            for (int l = 0; l < 32; l++) {
+                const int low = j % 2 ? qs[(j / 2) * 32 + l] >> 4 : qs[(j / 2) * 32 + l] & 0x0F;
+                isum += (low | (((qh[l] >> j) & 1) << 4)) * x[j].q[l];
+            }
+            sum += d * (float)scale * x[j].d * (float)isum - dmin * (float)minimum * x[j].s;
+        }
+    }
+    return sum;
+}
+
 /// 256 weights in 16 sub-blocks of 16 with signed 8-bit scales; two sub-blocks per q8 block.
 static float dot_q6_k(const uint8_t *row, const mowai_q8_block *x, const float *xf, int columns) {
     (void)xf;
@@ -160,6 +181,7 @@ mowai_row_dot mowai_portable_dot(int type) {
     case MOWAI_Q5_1: return dot_q5_1;
     case MOWAI_Q8_0: return dot_q8_0;
     case MOWAI_Q4_K: return dot_q4_k;
+    case MOWAI_Q5_K: return dot_q5_k;
     case MOWAI_Q6_K: return dot_q6_k;
     default: return NULL;
     }

@@ -21,8 +21,9 @@ public enum Dequantize {
             case .q5_1: q5(bytes, out, hasMinimum: true)
             case .q8_0: q8_0(bytes, out)
             case .q4_K: q4_K(bytes, out)
+            case .q5_K: q5_K(bytes, out)
             case .q6_K: q6_K(bytes, out)
-            case .q8_1, .q2_K, .q3_K, .q5_K, .q8_K:
+            case .q8_1, .q2_K, .q3_K, .q8_K:
                 preconditionFailure("dequantize: \(type) is not supported (GGMLType.supported lists what is)")
             }
         }
@@ -81,13 +82,7 @@ public enum Dequantize {
     /// w = d·scale·q − dmin·min.
     static func q4_K(_ bytes: UnsafeRawBufferPointer, _ out: UnsafeMutableBufferPointer<Float>) {
         let d = half(bytes, 0), dmin = half(bytes, 2)
-        func scaleAndMin(_ group: Int) -> (Float, Float) {
-            let s = { (index: Int) in Int(bytes[4 + index]) }
-            if group < 4 { return (Float(s(group) & 63), Float(s(group + 4) & 63)) }
-            let scale = (s(group + 4) & 0x0F) | ((s(group - 4) >> 6) << 4)
-            let minimum = (s(group + 4) >> 4) | ((s(group) >> 6) << 4)
-            return (Float(scale), Float(minimum))
-        }
+        let scaleAndMin = { (group: Int) in kScaleAndMin(bytes, group) }
         // Each 32 bytes of nibbles hold two groups: low nibbles first, then high.
         for chunk in 0..<4 {
             let (scale1, min1) = scaleAndMin(2 * chunk)
@@ -98,6 +93,30 @@ public enum Dequantize {
                 out[64 * chunk + 32 + l] = d * scale2 * Float(byte >> 4) - dmin * min2
             }
         }
+    }
+
+    /// Q4_K with a fifth bit per weight: 256 weights in 8 groups of 32 (scales and minimums packed as
+    /// Q4_K's), 32 bytes of fifth bits (bit j of byte l is group j's value l), then 128 bytes of nibbles.
+    static func q5_K(_ bytes: UnsafeRawBufferPointer, _ out: UnsafeMutableBufferPointer<Float>) {
+        let d = half(bytes, 0), dmin = half(bytes, 2)
+        for group in 0..<8 {
+            let (scale, minimum) = kScaleAndMin(bytes, group)
+            for l in 0..<32 {
+                let byte = bytes[48 + 32 * (group / 2) + l]
+                let low = group % 2 == 0 ? byte & 0x0F : byte >> 4
+                let fifth = (bytes[16 + l] >> UInt8(group)) & 1
+                out[32 * group + l] = d * scale * Float(Int(low) | Int(fifth) << 4) - dmin * minimum
+            }
+        }
+    }
+
+    /// Q4_K's (and Q5_K's) 6-bit scale and minimum of `group`, packed into the 12 bytes at offset 4.
+    static func kScaleAndMin(_ bytes: UnsafeRawBufferPointer, _ group: Int) -> (Float, Float) {
+        let s = { (index: Int) in Int(bytes[4 + index]) }
+        if group < 4 { return (Float(s(group) & 63), Float(s(group + 4) & 63)) }
+        let scale = (s(group + 4) & 0x0F) | ((s(group - 4) >> 6) << 4)
+        let minimum = (s(group + 4) >> 4) | ((s(group) >> 6) << 4)
+        return (Float(scale), Float(minimum))
     }
 
     /// 256 weights of 6 bits (4 low bits in ql, 2 high bits in qh) in 16 groups of 16 with int8 scales,

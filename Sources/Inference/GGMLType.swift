@@ -26,14 +26,14 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .q2_K: return 84
         case .q3_K: return 110
         case .q4_K: return 144   // f16 d, f16 dmin, 12 bytes of scales, 128 bytes of nibbles
-        case .q5_K: return 176
+        case .q5_K: return 176   // f16 d, f16 dmin, 12 bytes of scales, 32 bytes of fifth bits, 128 of nibbles
         case .q6_K: return 210   // 128 low bits, 64 high bits, 16 scales, f16 d
         case .q8_K: return 292
         }
     }
 
     /// The types the engine computes with (the others are read and reported, not run).
-    public static let supported: Set<GGMLType> = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q6_K]
+    public static let supported: Set<GGMLType> = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K]
 
     public var description: String {
         switch self {

@@ -16,7 +16,7 @@ public struct PackedMatrix: Sendable, Equatable {
 
 public enum DeviceLayout {
     /// The types the kernels read.
-    public static let types: Set<GGMLType> = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q6_K]
+    public static let types: Set<GGMLType> = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K]
 
     /// Bytes one row takes packed (for splitting a matrix into parts a binding can cover).
     public static func packedBytes(perRow matrix: WeightMatrix) -> Int {
@@ -30,6 +30,7 @@ public enum DeviceLayout {
         case .q5_1: 6 * chunks
         case .q8_0: 8 * chunks + (chunks + 1) / 2
         case .q4_K: 4 * chunks + chunks / 2
+        case .q5_K: 5 * chunks + chunks / 2
         case .q6_K: 6 * chunks + chunks * 5 / 8
         default: 0
         }
@@ -103,15 +104,22 @@ public enum DeviceLayout {
                     high.append(u32(c * 24 + 4))
                     for w in 0..<4 { quants.append(u32(c * 24 + 8 + 4 * w)) }
                 }
-            case .q4_K:
+            case .q4_K, .q5_K:
+                let (size, nibbles) = type == .q4_K ? (144, 16) : (176, 48)
                 for block in 0..<chunks / 8 {
-                    let base = block * 144
+                    let base = block * size
                     // d, dmin and the 12 bytes of scales, as they are.
                     for w in 0..<4 { header.append(u32(base + 4 * w)) }
                     // Chunk 2j is the low nibbles of bytes 32j…32j+31, chunk 2j+1 their high nibbles.
                     for chunk in 0..<8 {
-                        let source = base + 16 + 32 * (chunk / 2), shift = chunk % 2 == 0 ? 0 : 4
+                        let source = base + nibbles + 32 * (chunk / 2), shift = chunk % 2 == 0 ? 0 : 4
                         appendNibbles { l in (bytes[source + l] >> shift) & 0x0F }
+                        // Q5_K: chunk c's fifth bits are bit c of the 32 bytes at 16, one word (bit l, value l).
+                        if type == .q5_K {
+                            var word: UInt32 = 0
+                            for l in 0..<32 { word |= UInt32((bytes[base + 16 + l] >> UInt8(chunk)) & 1) << UInt32(l) }
+                            high.append(word)
+                        }
                     }
                 }
             case .q6_K:

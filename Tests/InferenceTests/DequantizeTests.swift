@@ -16,12 +16,12 @@ struct DequantizeTests {
         return directory
     }
 
-    @Test("F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K and Q6_K match the reference exactly",
+    @Test("F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K and Q6_K match the reference exactly",
           .enabled(if: hasReference, "needs python3 with numpy and gguf (make setup installs them)"))
     func matchesReference() throws {
         let directory = try Self.referenceDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let types: [GGMLType] = [.f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q6_K]
+        let types: [GGMLType] = [.f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K]
         for type in types {
             let blocks = try Data(contentsOf: directory.appendingPathComponent("\(type).bin"))
             let expectedData = try Data(contentsOf: directory.appendingPathComponent("\(type).f32"))

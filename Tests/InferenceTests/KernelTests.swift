@@ -17,7 +17,7 @@ struct KernelTests {
     }
 
     @Test("every type's matmul equals the dequantized dot product with the rounded activations",
-          arguments: [GGMLType.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q6_K])
+          arguments: [GGMLType.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K])
     func matmul(type: GGMLType) {
         var random = SamplingRandom(seed: UInt64(type.rawValue) + 1)
         let weights = Self.weights(type, using: &random)

@@ -20,7 +20,7 @@ for qtype in [T.F16, T.BF16, T.Q4_0, T.Q4_1, T.Q5_0, T.Q5_1, T.Q8_0]:
     dequantize(blocks, qtype).astype("<f4").tofile(f"{out}/{qtype.name}.f32")
 
 # The package does not quantize K-quants; random bytes are valid blocks once their f16 scales are sane.
-for qtype, size, scale_offsets in [(T.Q4_K, 144, [0, 2]), (T.Q6_K, 210, [208])]:
+for qtype, size, scale_offsets in [(T.Q4_K, 144, [0, 2]), (T.Q5_K, 176, [0, 2]), (T.Q6_K, 210, [208])]:
     blocks = rng.integers(0, 256, size=(rows, size), dtype=np.uint8)
     for offset in scale_offsets:
         scales = rng.uniform(0.001, 0.1, size=rows).astype(np.float16)

@@ -13,7 +13,7 @@ public enum RandomWeights {
         }
         let scaleOffsets: [Int] = switch type {
         case .q4_0, .q5_0, .q8_0: [0]
-        case .q4_1, .q5_1, .q4_K: [0, 2]
+        case .q4_1, .q5_1, .q4_K, .q5_K: [0, 2]
         case .q6_K: [208]
         default: []
         }

@@ -11,7 +11,7 @@ import Vulkan
 /// rows that fill no workgroup evenly, one token, a whole batch, a matrix split into several bindings.
 @Suite("Vulkan kernels", .serialized)
 struct VulkanKernelTests {
-    static let types: [GGMLType] = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q6_K]
+    static let types: [GGMLType] = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K]
     static let columns = 512
     static let batchCapacity = 64
 

@@ -22,7 +22,7 @@ typedef struct {
 /// ggml's numbering of the weight types the kernels compute with.
 enum {
     MOWAI_F32 = 0, MOWAI_F16 = 1, MOWAI_Q4_0 = 2, MOWAI_Q4_1 = 3, MOWAI_Q5_0 = 6, MOWAI_Q5_1 = 7,
-    MOWAI_Q8_0 = 8, MOWAI_Q4_K = 12, MOWAI_Q6_K = 14, MOWAI_BF16 = 30
+    MOWAI_Q8_0 = 8, MOWAI_Q4_K = 12, MOWAI_Q5_K = 13, MOWAI_Q6_K = 14, MOWAI_BF16 = 30
 };
 
 /// 1 when `type` can be multiplied; quantized types take q8 activations, float types take floats.

@@ -122,10 +122,11 @@ void pieceFrom(Scales s, uvec4 w, uvec4 unused, uint p, out vec4 a, out vec4 b) 
     a = (nibblesLow(w.x) + fifthBits(s.high, 4u * p)) * s.dm.x + s.dm.y;
     b = (nibblesHigh(w.x) + fifthBits(s.high, 16u + 4u * p)) * s.dm.x + s.dm.y;
 }
-#elif defined(TYPE_Q4_K)
+#elif defined(TYPE_Q4_K) || defined(TYPE_Q5_K)
 // A superblock of 8 chunks: d and dmin (f16), then 8 six-bit scales and 8 six-bit minimums packed in 12 bytes.
+// Q5_K adds a word of fifth bits per chunk (bit l, value l), read with the scales.
 uint byteAt(uvec4 header, uint index) { return (header[1u + (index >> 2)] >> (8u * (index & 3u))) & 0xFFu; }
-struct Scales { float d; float m; };
+struct Scales { float d; float m; uint high; };
 Scales scalesOf(uint g) {
     uint base = pc.header + (g >> 3) * 4u;
     uvec4 header = uvec4(W[base], W[base + 1u], W[base + 2u], W[base + 3u]);
@@ -139,13 +140,25 @@ Scales scalesOf(uint g) {
         minimum = (byteAt(header, s + 4u) >> 4) | ((byteAt(header, s) >> 6) << 4);
     }
     vec2 dm = unpackHalf2x16(header.x);
-    return Scales(dm.x * float(scale), dm.y * float(minimum));
+#if defined(TYPE_Q5_K)
+    uint high = W[pc.high + g];
+#else
+    uint high = 0u;
+#endif
+    return Scales(dm.x * float(scale), dm.y * float(minimum), high);
 }
 #define CHUNK_VECTORS 1u
 #define PIECE_WORDS 1u
 void pieceFrom(Scales s, uvec4 w, uvec4 unused, uint p, out vec4 a, out vec4 b) {
+#if defined(TYPE_Q5_K)
+    vec4 fifthLow = vec4((uvec4(s.high) >> uvec4(4u * p, 4u * p + 1u, 4u * p + 2u, 4u * p + 3u)) & 1u) * 16.0;
+    vec4 fifthHigh = vec4((uvec4(s.high) >> uvec4(16u + 4u * p, 17u + 4u * p, 18u + 4u * p, 19u + 4u * p)) & 1u) * 16.0;
+    a = (nibblesLow(w.x) + fifthLow) * s.d - s.m;
+    b = (nibblesHigh(w.x) + fifthHigh) * s.d - s.m;
+#else
     a = nibblesLow(w.x) * s.d - s.m;
     b = nibblesHigh(w.x) * s.d - s.m;
+#endif
 }
 #elif defined(TYPE_Q6_K)
 // A superblock of 8 chunks: 16 signed eight-bit scales (one per 16 values) in 4 words, then d (f32); per
