@@ -27,9 +27,9 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
     public init(model: LlamaModel, threads: Int, sequences: Int = 1, contextLength: Int? = nil, batchCapacity: Int = 64) {
         let c = model.config
         self.model = model
-        program = model.program
         batch = TokenBatch(capacity: batchCapacity, sequences: sequences,
                            contextLength: min(c.contextLength, max(1, contextLength ?? c.contextLength)), vocabulary: c.vocabulary)
+        program = model.program(contextLength: batch.contextLength)
         _ = mowai_kernel_isa()  // detect the CPU once, here, before workers race to do it
         pool = WorkerPool(threads: threads)
         let rows = batch.capacity
@@ -159,8 +159,7 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
         let position = batch.positions[t]
         let rotary = program.rotary
         for i in 0..<c.headDimension / 2 {
-            let angle = rotary.angle(position: position, pair: i)
-            let (cosine, sine) = (cosf(angle), sinf(angle))
+            let (cosine, sine) = rotary.rotation(position: position, pair: i)
             let (first, second) = rotary.elements(ofPair: i, headSize: c.headDimension)
             for head in 0..<c.heads { rotate(q + head * c.headDimension, first, second, cosine, sine) }
             for head in 0..<c.kvHeads { rotate(k + head * c.headDimension, first, second, cosine, sine) }

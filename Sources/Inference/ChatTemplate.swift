@@ -4,6 +4,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
     case chatML = "chatml"
     case llama3
     case llama2
+    case phi3
 
     public struct Message: Sendable, Equatable {
         public var role: String
@@ -19,6 +20,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
         let template = gguf.metadata["tokenizer.chat_template"]?.string ?? ""
         if template.contains("<|start_header_id|>") { return .llama3 }
         if template.contains("[INST]") { return .llama2 }
+        if template.contains("<|assistant|>") && template.contains("<|end|>") { return .phi3 }
         return .chatML
     }
 
@@ -31,6 +33,8 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
             return "<|begin_of_text|>"
                 + messages.map { "<|start_header_id|>\($0.role)<|end_header_id|>\n\n\($0.content)<|eot_id|>" }.joined()
                 + "<|start_header_id|>assistant<|end_header_id|>\n\n"
+        case .phi3:
+            return messages.map { "<|\($0.role)|>\n\($0.content)<|end|>\n" }.joined() + "<|assistant|>\n"
         case .llama2:
             // The system prompt rides in the first user turn; each exchange is its own <s>…</s>.
             var system = ""
@@ -59,6 +63,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
         case .chatML: return ["<|im_end|>", "<|endoftext|>"]
         case .llama3: return ["<|eot_id|>", "<|end_of_text|>"]
         case .llama2: return ["</s>"]
+        case .phi3: return ["<|end|>", "<|endoftext|>"]
         }
     }
 }

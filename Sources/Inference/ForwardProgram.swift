@@ -66,8 +66,9 @@ public struct ForwardProgram: @unchecked Sendable {
 }
 
 extension LlamaModel {
-    /// Llama and Qwen2: pre-norm blocks of attention and a SwiGLU feed-forward, each added to the residual.
-    public var program: ForwardProgram {
+    /// Llama, Qwen2 and Phi-3: pre-norm blocks of attention and a SwiGLU feed-forward, each added to the
+    /// residual. `contextLength` (positions per sequence) picks Phi-3's short or long RoPE factors.
+    public func program(contextLength: Int) -> ForwardProgram {
         var steps: [ForwardProgram.Step] = [.embed(embedding)]
         for (layer, block) in blocks.enumerated() {
             let biases = block.queryBias.flatMap { query in
@@ -87,20 +88,24 @@ extension LlamaModel {
             ]
         }
         steps.append(.logits(norm: outputNorm, output: output))
-        return ForwardProgram(config: config, steps: steps, rotary: RotaryEmbedding(config: config, frequencyFactors: ropeFrequencyFactors))
+        let longContext = config.ropeOriginalContext.map { contextLength > $0 } ?? false
+        let factors = (longContext ? ropeFactorsLong : ropeFactorsShort) ?? ropeFrequencyFactors
+        return ForwardProgram(config: config, steps: steps, rotary: RotaryEmbedding(config: config, frequencyFactors: factors))
     }
 }
 
-/// RoPE's angles: each pair of a head turns by position × its frequency (Llama 3.1's factors divide some
-/// frequencies; linear scaling divides positions).
+/// RoPE's angles: each pair of a head turns by position × its frequency (Llama 3.1's and Phi-3's factors
+/// divide some frequencies; linear scaling divides positions; LongRoPE scales cos and sin).
 public struct RotaryEmbedding: Sendable {
     public let layout: LlamaConfig.RopeLayout
     public let inverseFrequencies: [Float]
     public let positionScale: Float
+    public let magnitude: Float
 
     init(config c: LlamaConfig, frequencyFactors: WeightVector?) {
         layout = c.ropeLayout
         positionScale = c.ropeLinearScale
+        magnitude = c.ropeAttentionFactor
         inverseFrequencies = (0..<c.headDimension / 2).map { i in
             let frequency = powf(c.ropeBase, -Float(2 * i) / Float(c.headDimension))
             return frequency / (frequencyFactors?.pointer[i] ?? 1)
@@ -111,6 +116,14 @@ public struct RotaryEmbedding: Sendable {
     @inline(__always)
     public func angle(position: Int, pair: Int) -> Float {
         Float(position) / positionScale * inverseFrequencies[pair]
+    }
+
+    /// The cosine and sine pair `pair` is rotated by at `position`, each times `magnitude`: what both
+    /// backends multiply with.
+    @inline(__always)
+    public func rotation(position: Int, pair: Int) -> (cosine: Float, sine: Float) {
+        let angle = angle(position: position, pair: pair)
+        return (cosf(angle) * magnitude, sinf(angle) * magnitude)
     }
 
     /// The two elements pair `i` of a head of `size` rotates together.

@@ -1,8 +1,9 @@
 /// The shape of a llama-family model, read from GGUF metadata. Qwen2 is llama with biases on the
-/// query, key and value projections and the other RoPE layout.
+/// query, key and value projections and the other RoPE layout; Phi-3 is llama with the query, key and
+/// value projections in one tensor, gate and up in another, that RoPE layout too, and LongRoPE scaling.
 public struct LlamaConfig: Sendable, Equatable {
     public enum Architecture: String, Sendable, CaseIterable {
-        case llama, qwen2
+        case llama, qwen2, phi3
     }
 
     /// Which elements RoPE rotates together. GGUF llama weights are permuted for ggml's "normal" rope
@@ -23,9 +24,13 @@ public struct LlamaConfig: Sendable, Equatable {
     public let ropeBase: Float
     /// Linear RoPE scaling ("position interpolation"): positions are divided by this; 1 is none.
     public let ropeLinearScale: Float
+    /// LongRoPE (Phi-3): cos and sin are scaled by this (`rope.scaling.attn_factor`, 1 when absent), and
+    /// the long frequency factors apply to contexts beyond the original one.
+    public let ropeAttentionFactor: Float
+    public let ropeOriginalContext: Int?
     public var headDimension: Int { dimension / heads }
     public var kvDimension: Int { kvHeads * headDimension }
-    public var ropeLayout: RopeLayout { architecture == .qwen2 ? .halves : .adjacentPairs }
+    public var ropeLayout: RopeLayout { architecture == .llama ? .adjacentPairs : .halves }
     public var hasAttentionBias: Bool { architecture == .qwen2 }
 
     init(gguf: GGUFFile) throws(GGUFError) {
@@ -50,8 +55,16 @@ public struct LlamaConfig: Sendable, Equatable {
         vocabulary = gguf.metadata["tokenizer.ggml.tokens"]?.array?.count ?? 0
         epsilon = Float(gguf.metadata["\(name).attention.layer_norm_rms_epsilon"]?.number ?? 1e-5)
         ropeBase = Float(gguf.metadata["\(name).rope.freq_base"]?.number ?? 10_000)
+        ropeAttentionFactor = Float(gguf.metadata["\(name).rope.scaling.attn_factor"]?.number ?? 1)
+        ropeOriginalContext = gguf.metadata["\(name).rope.scaling.original_context_length"]?.integer
+        guard ropeAttentionFactor.isFinite, ropeAttentionFactor > 0, ropeAttentionFactor < 100 else {
+            throw .invalid(file: gguf.file, what: "\(name).rope.scaling.attn_factor is \(ropeAttentionFactor)")
+        }
         switch gguf.metadata["\(name).rope.scaling.type"]?.string ?? "none" {
         case "none":
+            ropeLinearScale = 1
+        case "longrope" where architecture == .phi3:
+            // Its frequency factors are tensors (rope_factors_short/long); positions are not scaled.
             ropeLinearScale = 1
         case "linear":
             let factor = gguf.metadata["\(name).rope.scaling.factor"]?.number ?? 1
@@ -60,7 +73,7 @@ public struct LlamaConfig: Sendable, Equatable {
             }
             ropeLinearScale = Float(factor)
         case let other:
-            throw .unsupported(file: gguf.file, what: "RoPE scaling \(other) is not supported (none and linear are)")
+            throw .unsupported(file: gguf.file, what: "RoPE scaling \(other) is not supported (none and linear are, and longrope for phi3)")
         }
         guard vocabulary > 0 else { throw .invalid(file: gguf.file, what: "tokenizer.ggml.tokens (the vocabulary) is missing") }
         guard kvHeads > 0, dimension % heads == 0, heads % kvHeads == 0 else {

@@ -8,6 +8,8 @@ public final class LlamaModel: @unchecked Sendable {
     let outputNorm: WeightVector
     /// Llama 3.1+ divides some RoPE frequencies by these factors (`rope_freqs.weight`); nil elsewhere.
     let ropeFrequencyFactors: WeightVector?
+    /// Phi-3's LongRoPE factors, for contexts up to the original length and beyond it.
+    let ropeFactorsShort, ropeFactorsLong: WeightVector?
     let blocks: [Block]
 
     struct Block: @unchecked Sendable {
@@ -54,25 +56,44 @@ public final class LlamaModel: @unchecked Sendable {
         outputNorm = try vector("output_norm.weight", c.dimension)
         // Tied embeddings: without output.weight the embedding matrix doubles as the output head.
         output = gguf.tensor(named: "output.weight") == nil ? embedding : try matrix("output.weight", columns: c.dimension, rows: c.vocabulary)
-        ropeFrequencyFactors = gguf.tensor(named: "rope_freqs.weight") == nil ? nil : try vector("rope_freqs.weight", c.headDimension / 2)
+        func optionalVector(_ name: String) throws(GGUFError) -> WeightVector? {
+            gguf.tensor(named: name) == nil ? nil : try vector(name, c.headDimension / 2)
+        }
+        ropeFrequencyFactors = try optionalVector("rope_freqs.weight")
+        ropeFactorsShort = try optionalVector("rope_factors_short.weight")
+        ropeFactorsLong = try optionalVector("rope_factors_long.weight")
         var blocks: [Block] = []
         for layer in 0..<c.layers {
             let prefix = "blk.\(layer)."
             func bias(_ name: String, _ count: Int) throws(GGUFError) -> WeightVector? {
                 c.hasAttentionBias ? try vector(prefix + name, count) : nil
             }
+            let query, key, value, gate, up: WeightMatrix
+            if c.architecture == .phi3 {
+                // One tensor of query, key and value rows; one of gate rows then up rows.
+                let qkv = try matrix(prefix + "attn_qkv.weight", columns: c.dimension, rows: c.dimension + 2 * c.kvDimension)
+                query = qkv.rows(0..<c.dimension, name: prefix + "attn_qkv.weight[q]")
+                key = qkv.rows(c.dimension..<c.dimension + c.kvDimension, name: prefix + "attn_qkv.weight[k]")
+                value = qkv.rows(c.dimension + c.kvDimension..<qkv.rows, name: prefix + "attn_qkv.weight[v]")
+                let gateUp = try matrix(prefix + "ffn_up.weight", columns: c.dimension, rows: 2 * c.feedForward)
+                gate = gateUp.rows(0..<c.feedForward, name: prefix + "ffn_up.weight[gate]")
+                up = gateUp.rows(c.feedForward..<2 * c.feedForward, name: prefix + "ffn_up.weight[up]")
+            } else {
+                query = try matrix(prefix + "attn_q.weight", columns: c.dimension, rows: c.dimension)
+                key = try matrix(prefix + "attn_k.weight", columns: c.dimension, rows: c.kvDimension)
+                value = try matrix(prefix + "attn_v.weight", columns: c.dimension, rows: c.kvDimension)
+                gate = try matrix(prefix + "ffn_gate.weight", columns: c.dimension, rows: c.feedForward)
+                up = try matrix(prefix + "ffn_up.weight", columns: c.dimension, rows: c.feedForward)
+            }
             blocks.append(Block(
                 attentionNorm: try vector(prefix + "attn_norm.weight", c.dimension),
-                query: try matrix(prefix + "attn_q.weight", columns: c.dimension, rows: c.dimension),
-                key: try matrix(prefix + "attn_k.weight", columns: c.dimension, rows: c.kvDimension),
-                value: try matrix(prefix + "attn_v.weight", columns: c.dimension, rows: c.kvDimension),
+                query: query, key: key, value: value,
                 attentionOutput: try matrix(prefix + "attn_output.weight", columns: c.dimension, rows: c.dimension),
                 queryBias: try bias("attn_q.bias", c.dimension),
                 keyBias: try bias("attn_k.bias", c.kvDimension),
                 valueBias: try bias("attn_v.bias", c.kvDimension),
                 feedForwardNorm: try vector(prefix + "ffn_norm.weight", c.dimension),
-                gate: try matrix(prefix + "ffn_gate.weight", columns: c.dimension, rows: c.feedForward),
-                up: try matrix(prefix + "ffn_up.weight", columns: c.dimension, rows: c.feedForward),
+                gate: gate, up: up,
                 down: try matrix(prefix + "ffn_down.weight", columns: c.feedForward, rows: c.dimension)))
         }
         self.blocks = blocks

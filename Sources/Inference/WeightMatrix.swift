@@ -21,6 +21,12 @@ public struct WeightMatrix: @unchecked Sendable {
         rowBytes = columns / type.blockSize * type.bytesPerBlock
     }
 
+    /// Rows `range` of this matrix, in place (Phi-3's fused tensors hold several projections).
+    func rows(_ range: Range<Int>, name: String) -> WeightMatrix {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) of \(self.name)'s \(rows)")
+        return WeightMatrix(name: name, base: base + range.lowerBound * rowBytes, type: type, columns: columns, rows: range.count)
+    }
+
     init(_ tensor: GGUFFile.Tensor, in file: MappedFile) {
         precondition(tensor.dimensions.count == 2, "\(tensor.name) is not a matrix")
         name = tensor.name

@@ -59,9 +59,9 @@ final class DeviceResources {
         var table = [Float](repeating: 0, count: 2 * batch.contextLength * pairs)
         for position in 0..<batch.contextLength {
             for pair in 0..<pairs {
-                let angle = program.rotary.angle(position: position, pair: pair)
-                table[2 * (position * pairs + pair)] = cosf(angle)
-                table[2 * (position * pairs + pair) + 1] = sinf(angle)
+                let (cosine, sine) = program.rotary.rotation(position: position, pair: pair)
+                table[2 * (position * pairs + pair)] = cosine
+                table[2 * (position * pairs + pair) + 1] = sine
             }
         }
         rotations = try uploader.upload(table)

@@ -37,7 +37,7 @@ public final class VulkanBackend: ForwardBackend, @unchecked Sendable {
         self.tuning = tuning
         batch = TokenBatch(capacity: batchCapacity, sequences: shape.sequences,
                            contextLength: min(c.contextLength, max(1, shape.contextLength)), vocabulary: c.vocabulary)
-        let program = model.program
+        let program = model.program(contextLength: batch.contextLength)
         try Self.checkSupport(program, device: device.info)
         let plan = MemoryPlan(program: program, batch: batch, alignment: device.storageAlignment)
         guard plan.totalBytes <= device.info.deviceLocalBytes * 9 / 10 else {

@@ -138,7 +138,7 @@ struct ModelBenchCommand: ParsableCommand {
                 guard device == "cpu" else { return run }
                 let bandwidth = MemoryBandwidth.measure(threads: run.threads)
                 return Run(threads: run.threads, promptTokensPerSecond: run.promptTokensPerSecond, decodeTokensPerSecond: run.decodeTokensPerSecond,
-                           readBytesPerSecond: bandwidth, decodeBandwidthShare: Double(llama.program.decodeWeightBytes) * run.decodeTokensPerSecond / bandwidth)
+                           readBytesPerSecond: bandwidth, decodeBandwidthShare: Double(llama.program(contextLength: used).decodeWeightBytes) * run.decodeTokensPerSecond / bandwidth)
             }
             let c = llama.config
             // The CPU keeps f32 keys and values; the Vulkan backend f16.
@@ -146,7 +146,7 @@ struct ModelBenchCommand: ParsableCommand {
             let report = Report(
                 model: (file.gguf.file as NSString).lastPathComponent, fileBytes: file.mapping.bytes.count, instructionSet: kernelInstructionSet,
                 device: device, loadSeconds: loadSeconds, runs: runs, peakRSSBytes: peak,
-                kvCacheBytes: 2 * c.layers * used * c.kvDimension * cacheScalar, decodeBytesPerToken: llama.program.decodeWeightBytes,
+                kvCacheBytes: 2 * c.layers * used * c.kvDimension * cacheScalar, decodeBytesPerToken: llama.program(contextLength: used).decodeWeightBytes,
                 parallel: sequenceCounts.isEmpty ? nil : parallelRuns, dispatchesPerToken: dispatches, kernelGroups: groups)
             print(json ? try jsonText(report) : table(report))
         }

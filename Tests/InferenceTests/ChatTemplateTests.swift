@@ -28,6 +28,21 @@ struct ChatTemplateTests {
         #expect(ChatTemplate.llama2.render(turns).hasSuffix("Hi [/INST] Hello. </s><s>[INST] Bye [/INST]"))
     }
 
+    @Test("Phi-3: each turn under its role's tag, ended by <|end|>; recognised by its Jinja's markers")
+    func phi3() throws {
+        let turns = conversation + [.init(role: "assistant", content: "Hello."), .init(role: "user", content: "Bye")]
+        #expect(ChatTemplate.phi3.render(turns) == "<|system|>\nYou are terse.<|end|>\n<|user|>\nHi<|end|>\n"
+            + "<|assistant|>\nHello.<|end|>\n<|user|>\nBye<|end|>\n<|assistant|>\n")
+        #expect(ChatTemplate.phi3.stopStrings.contains("<|end|>"))
+        // Phi-3.5-mini-instruct's template, as its GGUF carries it.
+        let jinja = "{% for message in messages %}{% if message['role'] == 'system' and message['content'] %}{{'<|system|>\n' + "
+            + "message['content'] + '<|end|>\n'}}{% elif message['role'] == 'user' %}{{'<|user|>\n' + message['content'] + '<|end|>\n'}}"
+            + "{% elif message['role'] == 'assistant' %}{{'<|assistant|>\n' + message['content'] + '<|end|>\n'}}{% endif %}{% endfor %}"
+            + "{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% else %}{{ eos_token }}{% endif %}"
+        let fixture = TokenizerFixture(metadata: [("tokenizer.ggml.model", .string("llama")), ("tokenizer.chat_template", .string(jinja))])
+        #expect(ChatTemplate.detect(in: try fixture.parsed()) == .phi3)
+    }
+
     @Test("the default model asks for ChatML",
           .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
     func detect() throws {

@@ -25,6 +25,9 @@ struct SyntheticModelTests {
                         separateOutput: true, seed: 3), 1e-4),
         (SyntheticModel(name: "qwen2, F16 weights", architecture: "qwen2", ropeBase: 1_000_000, epsilon: 1e-6,
                         weightType: .f16, seed: 4), 1e-3),
+        (SyntheticModel(name: "phi3, fused QKV and gate/up, separate output head", architecture: "phi3", kvHeads: 4, separateOutput: true, seed: 5), 1e-4),
+        (SyntheticModel(name: "phi3, LongRoPE short factors and attention factor, grouped heads", architecture: "phi3", separateOutput: true,
+                        seed: 6, longRope: true), 1e-4),
     ]
 
     @Test("logits at every position match numpy's", .enabled(if: hasReference, "needs python3 with numpy and gguf (make setup installs them)"),
@@ -34,7 +37,7 @@ struct SyntheticModelTests {
             let context = CPUBackend(model: try LlamaModel(file: try GGUFModelFile(path: path)), threads: 2, contextLength: 16)
             let actual = try ForwardTests.logits(Self.tokens, context: context)
             struct Result: Decodable { let logits: [[Float]] }
-            let output = try PythonReference.script("forward_reference.py", [path] + Self.tokens.map(String.init))
+            let output = try PythonReference.script("forward_reference.py", ["--context", "16", path] + Self.tokens.map(String.init))
             let expected = try JSONDecoder().decode(Result.self, from: output).logits
             try #require(expected.count == Self.tokens.count && expected.allSatisfy { $0.count == model.vocabulary })
             for position in Self.tokens.indices {
@@ -47,16 +50,40 @@ struct SyntheticModelTests {
         }
     }
 
-    @Test("architectures other than llama and qwen2 are refused by name")
+    @Test("Phi-3 beyond its original context takes the long LongRoPE factors, as numpy does",
+          .enabled(if: hasReference, "needs python3 with numpy and gguf (make setup installs them)"))
+    func longRopeFactors() throws {
+        let model = SyntheticModel(name: "phi3 LongRoPE", architecture: "phi3", separateOutput: true, seed: 6, longRope: true)
+        try model.withFile { path in
+            let llama = try LlamaModel(file: try GGUFModelFile(path: path))
+            struct Result: Decodable { let logits: [[Float]] }
+            let long = try Self.logits(llama, context: 32), short = try Self.logits(llama, context: 16)
+            let output = try PythonReference.script("forward_reference.py", ["--context", "32", path] + Self.tokens.map(String.init))
+            let expected = try JSONDecoder().decode(Result.self, from: output).logits
+            for position in Self.tokens.indices {
+                let difference = zip(long[position], expected[position]).map { abs($0 - $1) }.max() ?? .nan
+                #expect(difference < 1e-4, "position \(position): logits differ by up to \(difference)")
+            }
+            // Not vacuous: the long factors turn later positions differently from the short ones.
+            let moved = zip(long[5], short[5]).map { abs($0 - $1) }.max() ?? 0
+            #expect(moved > 0.01, "long and short factors give logits within \(moved)")
+        }
+    }
+
+    static func logits(_ model: LlamaModel, context: Int) throws -> [[Float]] {
+        try ForwardTests.logits(tokens, context: CPUBackend(model: model, threads: 2, contextLength: context))
+    }
+
+    @Test("architectures other than llama, qwen2 and phi3 are refused by name")
     func refusesArchitectures() throws {
-        for architecture in ["gpt2", "phi3"] {
+        for architecture in ["gpt2", "mamba"] {
             let model = SyntheticModel(name: architecture, architecture: architecture)
             let error = try model.withFile { path in
                 #expect(throws: GGUFError.self) { try LlamaModel(file: try GGUFModelFile(path: path)) }
             }
             let message = try #require(error).description
             #expect(message.contains("architecture \(architecture) is not supported"), "\(message)")
-            #expect(message.contains("llama, qwen2"), "\(message)")
+            #expect(message.contains("llama, qwen2, phi3"), "\(message)")
         }
     }
 

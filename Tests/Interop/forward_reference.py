@@ -2,16 +2,22 @@
 `gguf` package's dequantized weights. Prints the final logits of each position as JSON
 ({"logits": [[...], ...]}) for the token ids given.
 
-Architectures: llama, and qwen2 (llama with biases added to the query, key and value projections, and
+Architectures: llama, qwen2 (llama with biases added to the query, key and value projections, and
 RoPE in Hugging Face's "neox" layout, rotating element i with i + head_dim/2, where GGUF llama weights
-are permuted for adjacent pairs). With a `rope_freqs.weight` tensor (Llama 3.1's long-context scaling),
-frequency i is divided by its factor i. Without `output.weight` the embedding is the output head.
+are permuted for adjacent pairs), and phi3 (the neox layout, query/key/value rows in one tensor
+`attn_qkv`, gate rows then up rows in one `ffn_up`, and LongRoPE: frequency i divided by
+`rope_factors_short` i, or `rope_factors_long` i when the context exceeds
+`rope.scaling.original_context_length`, and cos and sin scaled by `rope.scaling.attn_factor`). With a
+`rope_freqs.weight` tensor (Llama 3.1's long-context scaling), frequency i is divided by its factor i.
+Without `output.weight` the embedding is the output head.
 
 With --q8-activations, the input of every matrix multiplication is first rounded the way a CPU backend
 with integer dot products rounds it (blocks of 32 values scaled by their largest magnitude into
 -127…127, ties to even): the expected logits of such a backend, free of its other choices.
 
-Usage: python3 forward_reference.py [--q8-activations] MODEL.gguf ID [ID ...]
+Usage: python3 forward_reference.py [--q8-activations] [--context N] MODEL.gguf ID [ID ...]
+(--context: the positions the backend holds per sequence, which picks Phi-3's short or long factors;
+default: the number of ids.)
 """
 import json
 import sys
@@ -23,6 +29,10 @@ arguments = sys.argv[1:]
 q8_activations = arguments[0] == "--q8-activations"
 if q8_activations:
     arguments = arguments[1:]
+context = None
+if arguments[0] == "--context":
+    context = int(arguments[1])
+    arguments = arguments[2:]
 reader = GGUFReader(arguments[0])
 tokens = [int(t) for t in arguments[1:]]
 fields = reader.fields
@@ -44,8 +54,8 @@ def weight(name):
 
 
 arch = bytes(fields["general.architecture"].parts[fields["general.architecture"].data[0]]).decode()
-if arch not in ("llama", "qwen2"):
-    sys.exit(f"forward_reference.py: architecture {arch} is not llama or qwen2")
+if arch not in ("llama", "qwen2", "phi3"):
+    sys.exit(f"forward_reference.py: architecture {arch} is not llama, qwen2 or phi3")
 layers = int(scalar(f"{arch}.block_count"))
 heads = int(scalar(f"{arch}.attention.head_count"))
 kv_heads = int(scalar(f"{arch}.attention.head_count_kv"))
@@ -55,6 +65,13 @@ embedding = weight("token_embd.weight")
 dim = embedding.shape[1]
 head_dim = dim // heads
 frequency_factors = weight("rope_freqs.weight")[0].astype(np.float64) if has_tensor("rope_freqs.weight") else 1.0
+magnitude = 1.0
+if has_tensor("rope_factors_short.weight"):
+    original = int(scalar(f"{arch}.rope.scaling.original_context_length"))
+    long_context = (context if context is not None else len(tokens)) > original
+    frequency_factors = weight("rope_factors_long.weight" if long_context else "rope_factors_short.weight")[0].astype(np.float64)
+if f"{arch}.rope.scaling.attn_factor" in fields:
+    magnitude = float(scalar(f"{arch}.rope.scaling.attn_factor"))
 
 
 def matmul(x, name):
@@ -72,7 +89,7 @@ def rms_norm(x, w):
 
 # The elements RoPE rotates together. Qwen2 keeps Hugging Face's rotate_half layout ("neox"): element i
 # with i + head_dim/2. GGUF llama weights are permuted for ggml's "normal" rope: adjacent pairs.
-if arch == "qwen2":
+if arch in ("qwen2", "phi3"):
     first, second = np.arange(head_dim // 2), np.arange(head_dim // 2, head_dim)
 else:
     first, second = np.arange(0, head_dim, 2), np.arange(1, head_dim, 2)
@@ -82,7 +99,7 @@ def rope(x, positions):
     exponents = np.arange(0, head_dim, 2, dtype=np.float64)  # 2i for pair i
     inverse = base ** (-exponents / head_dim) / frequency_factors
     angles = np.outer(positions, inverse)  # (n, head_dim/2)
-    cos, sin = np.cos(angles)[:, None, :], np.sin(angles)[:, None, :]
+    cos, sin = magnitude * np.cos(angles)[:, None, :], magnitude * np.sin(angles)[:, None, :]
     a, b = x[..., first], x[..., second]
     out = np.empty_like(x)
     out[..., first] = a * cos - b * sin
@@ -104,9 +121,16 @@ mask = np.triu(np.full((n, n), -np.inf), 1)
 for layer in range(layers):
     prefix = f"blk.{layer}."
     h = rms_norm(x, weight(prefix + "attn_norm.weight")[0])
-    q = project(h, prefix + "attn_q", heads)
-    k = project(h, prefix + "attn_k", kv_heads)
-    v = project(h, prefix + "attn_v", kv_heads)
+    if arch == "phi3":
+        qkv = matmul(h, prefix + "attn_qkv.weight")
+        kv_dim = kv_heads * head_dim
+        q = qkv[:, :dim].reshape(n, heads, head_dim)
+        k = qkv[:, dim:dim + kv_dim].reshape(n, kv_heads, head_dim)
+        v = qkv[:, dim + kv_dim:].reshape(n, kv_heads, head_dim)
+    else:
+        q = project(h, prefix + "attn_q", heads)
+        k = project(h, prefix + "attn_k", kv_heads)
+        v = project(h, prefix + "attn_v", kv_heads)
     q, k = rope(q, positions), rope(k, positions)
     group = heads // kv_heads
     out = np.empty((n, heads, head_dim))
@@ -117,8 +141,12 @@ for layer in range(layers):
         out[:, head, :] = scores @ v[:, head // group, :]
     x = x + matmul(out.reshape(n, dim), prefix + "attn_output.weight")
     h = rms_norm(x, weight(prefix + "ffn_norm.weight")[0])
-    gate = matmul(h, prefix + "ffn_gate.weight")
-    up = matmul(h, prefix + "ffn_up.weight")
+    if arch == "phi3":
+        gate_up = matmul(h, prefix + "ffn_up.weight")
+        gate, up = gate_up[:, :gate_up.shape[1] // 2], gate_up[:, gate_up.shape[1] // 2:]
+    else:
+        gate = matmul(h, prefix + "ffn_gate.weight")
+        up = matmul(h, prefix + "ffn_up.weight")
     x = x + matmul(gate / (1 + np.exp(-gate)) * up, prefix + "ffn_down.weight")
 x = rms_norm(x, weight("output_norm.weight")[0])
 logits = matmul(x, "output.weight" if has_tensor("output.weight") else "token_embd.weight")

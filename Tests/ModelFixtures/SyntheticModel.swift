@@ -4,7 +4,8 @@ import Testing
 
 /// A tiny llama-family model with seeded random weights, written as GGUF: for what the default model
 /// (llama, tied embeddings) never exercises — Qwen2's biases and RoPE layout, Llama 3.1's frequency
-/// factors, a separate output head, grouped-query attention, F16 weights — and for files mowai must refuse.
+/// factors, Phi-3's fused tensors and LongRoPE, a separate output head, grouped-query attention, F16
+/// weights — and for files mowai must refuse.
 public struct SyntheticModel: Sendable, CustomTestStringConvertible {
     public var name: String
     public var architecture = "llama"
@@ -27,11 +28,13 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
 
     /// Positions the file declares.
     public var contextLength = 32
+    /// Phi-3's LongRoPE: short and long frequency factors, an attention factor, an original context of 16.
+    public var longRope = false
 
     public init(name: String, architecture: String = "llama", layers: Int = 2, dimension: Int = 64, heads: Int = 4, kvHeads: Int = 2,
                 feedForward: Int = 128, vocabulary: Int = 100, ropeBase: Float = 10_000, epsilon: Float = 1e-5,
                 weightType: GGMLType = .f32, separateOutput: Bool = false, ropeFrequencyFactors: Bool = false, seed: UInt64 = 1,
-                omitted: Set<String> = [], retyped: [String: GGMLType] = [:], contextLength: Int = 32) {
+                omitted: Set<String> = [], retyped: [String: GGMLType] = [:], contextLength: Int = 32, longRope: Bool = false) {
         self.name = name
         self.architecture = architecture
         self.layers = layers
@@ -49,6 +52,7 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
         self.omitted = omitted
         self.retyped = retyped
         self.contextLength = contextLength
+        self.longRope = longRope
     }
 
     public var testDescription: String { name }
@@ -70,14 +74,22 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
         var all = [matrix("token_embd.weight", columns: dimension, rows: vocabulary), vector("output_norm.weight", dimension, .scales)]
         if separateOutput { all.append(matrix("output.weight", columns: dimension, rows: vocabulary)) }
         if ropeFrequencyFactors { all.append(vector("rope_freqs.weight", headDimension / 2, .frequencyFactors)) }
+        if longRope {
+            all += [vector("rope_factors_long.weight", headDimension / 2, .frequencyFactors),
+                    vector("rope_factors_short.weight", headDimension / 2, .frequencyFactors)]
+        }
         for layer in 0..<layers {
             let prefix = "blk.\(layer)."
-            all += [
-                vector(prefix + "attn_norm.weight", dimension, .scales),
-                matrix(prefix + "attn_q.weight", columns: dimension, rows: dimension),
-                matrix(prefix + "attn_k.weight", columns: dimension, rows: kvDimension),
-                matrix(prefix + "attn_v.weight", columns: dimension, rows: kvDimension),
-            ]
+            all.append(vector(prefix + "attn_norm.weight", dimension, .scales))
+            if architecture == "phi3" {
+                all.append(matrix(prefix + "attn_qkv.weight", columns: dimension, rows: dimension + 2 * kvDimension))
+            } else {
+                all += [
+                    matrix(prefix + "attn_q.weight", columns: dimension, rows: dimension),
+                    matrix(prefix + "attn_k.weight", columns: dimension, rows: kvDimension),
+                    matrix(prefix + "attn_v.weight", columns: dimension, rows: kvDimension),
+                ]
+            }
             if architecture == "qwen2" {
                 all += [vector(prefix + "attn_q.bias", dimension, .biases), vector(prefix + "attn_k.bias", kvDimension, .biases),
                         vector(prefix + "attn_v.bias", kvDimension, .biases)]
@@ -85,10 +97,12 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
             all += [
                 matrix(prefix + "attn_output.weight", columns: dimension, rows: dimension),
                 vector(prefix + "ffn_norm.weight", dimension, .scales),
-                matrix(prefix + "ffn_gate.weight", columns: dimension, rows: feedForward),
-                matrix(prefix + "ffn_up.weight", columns: dimension, rows: feedForward),
-                matrix(prefix + "ffn_down.weight", columns: feedForward, rows: dimension),
             ]
+            all += architecture == "phi3"
+                ? [matrix(prefix + "ffn_up.weight", columns: dimension, rows: 2 * feedForward)]
+                : [matrix(prefix + "ffn_gate.weight", columns: dimension, rows: feedForward),
+                   matrix(prefix + "ffn_up.weight", columns: dimension, rows: feedForward)]
+            all.append(matrix(prefix + "ffn_down.weight", columns: feedForward, rows: dimension))
         }
         return all.filter { !omitted.contains($0.name) }.map { tensor in
             retyped[tensor.name].map { Tensor(name: tensor.name, dimensions: tensor.dimensions, type: $0, values: tensor.values) } ?? tensor
@@ -97,7 +111,7 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
 
     public var metadata: [(key: String, value: GGUFValue)] {
         let a = architecture
-        return [
+        var entries: [(key: String, value: GGUFValue)] = [
             ("general.architecture", .string(a)),
             ("\(a).block_count", .uint(UInt64(layers))),
             ("\(a).context_length", .uint(UInt64(contextLength))),
@@ -110,6 +124,10 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
             // LlamaConfig takes the vocabulary's size from the token list.
             ("tokenizer.ggml.tokens", .array((0..<vocabulary).map { .string("t\($0)") })),
         ]
+        if longRope {
+            entries += [("\(a).rope.scaling.attn_factor", .float(1.1902380714238083)), ("\(a).rope.scaling.original_context_length", .uint(16))]
+        }
+        return entries
     }
 
     /// The file's bytes; the same seed gives the same bytes.

@@ -140,13 +140,14 @@ struct VulkanForwardTests {
                        separateOutput: true, seed: 3),
         SyntheticModel(name: "qwen2, F16 weights, grouped heads 8:2", architecture: "qwen2", heads: 8, kvHeads: 2, ropeBase: 1_000_000,
                        epsilon: 1e-6, weightType: .f16, seed: 4),
+        SyntheticModel(name: "phi3, fused QKV and gate/up, LongRoPE", architecture: "phi3", separateOutput: true, seed: 6, longRope: true),
     ]
 
     /// Float weights keep the CPU's activations float too (it matches numpy within 1e-4 on these): the
     /// backends differ by the device's half-precision cache, whose keys and values of a few units round
     /// by up to 2e-3, carried to the logits as up to 0.01 (measured). A wrong rotation, missing biases,
     /// unapplied frequency factors or misgrouped heads move some logit by more than 1.
-    @Test("synthetic llama and qwen2 models give the CPU backend's logits at every position, with the device's and a GPU's kernel shapes",
+    @Test("synthetic llama, qwen2 and phi3 models give the CPU backend's logits at every position, with the device's and a GPU's kernel shapes",
           arguments: synthetic)
     func syntheticMatchesCPU(_ synthetic: SyntheticModel) throws {
         try synthetic.withFile { path in
