@@ -88,10 +88,10 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
                 barrier.wait()
                 for t in mine { positionAndCache(row: t, layer: layer, biases: biases) }
 
-            case .attend(let layer):
+            case .attend(let layer, let window):
                 barrier.wait()
                 for item in share(n * c.heads, worker: worker, of: workers) {
-                    attend(row: item / c.heads, head: item % c.heads, layer: layer, scores: scores[worker * batch.contextLength])
+                    attend(row: item / c.heads, head: item % c.heads, layer: layer, window: window, scores: scores[worker * batch.contextLength])
                 }
 
             case .addProjection(let matrix, let source):
@@ -177,16 +177,18 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
         vector[second] = a * sine + b * cosine
     }
 
-    /// One head of one token over its sequence's cache, positions 0 through its own.
-    private func attend(row t: Int, head: Int, layer: Int, scores: UnsafeMutablePointer<Float>) {
+    /// One head of one token over its sequence's cache, positions 0 (or the window's first) through its own.
+    private func attend(row t: Int, head: Int, layer: Int, window: Int?, scores: UnsafeMutablePointer<Float>) {
         let c = model.config
         let size = c.headDimension
         let kvHead = head / (c.heads / c.kvHeads)
         let q = query[t * c.dimension + head * size]
-        let base = layer * batch.contextLength * c.kvDimension + kvHead * size
+        let position = batch.positions[t]
+        let first = window.map { max(0, position + 1 - $0) } ?? 0
+        let base = (layer * batch.contextLength + first) * c.kvDimension + kvHead * size
         let keys = keyCache[batch.sequences[t]].pointer + base
         let values = valueCache[batch.sequences[t]].pointer + base
-        mowai_attention(q, keys, values, Int32(c.kvDimension), Int32(batch.positions[t] + 1), Int32(size),
+        mowai_attention(q, keys, values, Int32(c.kvDimension), Int32(position + 1 - first), Int32(size),
                         1 / Float(size).squareRoot(), scores, attention[t * c.dimension + head * size])
     }
 

@@ -23,8 +23,9 @@ public struct ForwardProgram: @unchecked Sendable {
         case attentionInputs(query: WeightMatrix, key: WeightMatrix, value: WeightMatrix)
         /// Biases (Qwen2), RoPE at each token's position, then the key and value into the sequence's cache.
         case rotateAndCache(layer: Int, biases: AttentionBiases?)
-        /// attention = each head of each token over its sequence's cache up to its position.
-        case attend(layer: Int)
+        /// attention = each head of each token over its sequence's cache up to its position; with a
+        /// `window`, over only the last `window` positions (its own included).
+        case attend(layer: Int, window: Int?)
         /// residual += matrix · activation.
         case addProjection(WeightMatrix, from: Activation)
         /// feedForward = SiLU(gate · normed) × (up · normed).
@@ -80,7 +81,7 @@ extension LlamaModel {
                 .norm(block.attentionNorm),
                 .attentionInputs(query: block.query, key: block.key, value: block.value),
                 .rotateAndCache(layer: layer, biases: biases),
-                .attend(layer: layer),
+                .attend(layer: layer, window: config.slidingWindow),
                 .addProjection(block.attentionOutput, from: .attention),
                 .norm(block.feedForwardNorm),
                 .gatedFeedForward(gate: block.gate, up: block.up),

@@ -28,6 +28,8 @@ public struct LlamaConfig: Sendable, Equatable {
     /// the long frequency factors apply to contexts beyond the original one.
     public let ropeAttentionFactor: Float
     public let ropeOriginalContext: Int?
+    /// Phi-3's sliding window: each token attends to the last this-many positions only; nil for all.
+    public let slidingWindow: Int?
     public var headDimension: Int { dimension / heads }
     public var kvDimension: Int { kvHeads * headDimension }
     public var ropeLayout: RopeLayout { architecture == .llama ? .adjacentPairs : .halves }
@@ -57,6 +59,7 @@ public struct LlamaConfig: Sendable, Equatable {
         ropeBase = Float(gguf.metadata["\(name).rope.freq_base"]?.number ?? 10_000)
         ropeAttentionFactor = Float(gguf.metadata["\(name).rope.scaling.attn_factor"]?.number ?? 1)
         ropeOriginalContext = gguf.metadata["\(name).rope.scaling.original_context_length"]?.integer
+        slidingWindow = architecture == .phi3 ? gguf.metadata["\(name).attention.sliding_window"]?.integer.flatMap { $0 > 0 ? $0 : nil } : nil
         guard ropeAttentionFactor.isFinite, ropeAttentionFactor > 0, ropeAttentionFactor < 100 else {
             throw .invalid(file: gguf.file, what: "\(name).rope.scaling.attn_factor is \(ropeAttentionFactor)")
         }

@@ -92,13 +92,14 @@ struct ForwardRecorder {
                 push.withBytes { stream.dispatch(set, groups: (counts.tokens, 1, 1), push: $0, group: "rope") }
             }]
 
-        case .attend(let layer):
+        case .attend(let layer, let window):
             let pipeline = try r.pipeline("attention", bindings: 5, push: MemoryLayout<AttentionPush>.size, workgroup: tuning.rowWorkgroup)
             let set = try r.pool.makeSet(for: pipeline, binding: [
                 BufferRange(r.qkv), BufferRange(r.keyCaches[layer]), BufferRange(r.valueCaches[layer]), BufferRange(r.attention), BufferRange(r.batchWords),
             ])
             let push = AttentionPush(heads: UInt32(c.heads), kvHeads: UInt32(c.kvHeads), headDim: UInt32(c.headDimension), rowStride: UInt32(r.qkvWidth),
-                                     context: UInt32(r.contextLength), scale: 1 / Float(c.headDimension).squareRoot())
+                                     context: UInt32(r.contextLength), scale: 1 / Float(c.headDimension).squareRoot(),
+                                     window: UInt32(min(window ?? 0, r.contextLength)))
             let heads = c.heads
             return [RecordedDispatch(onlyWithOutputs: false) { stream, counts in
                 push.withBytes { stream.dispatch(set, groups: (counts.tokens * heads, 1, 1), push: $0, group: "attention") }

@@ -28,6 +28,7 @@ struct SyntheticModelTests {
         (SyntheticModel(name: "phi3, fused QKV and gate/up, separate output head", architecture: "phi3", kvHeads: 4, separateOutput: true, seed: 5), 1e-4),
         (SyntheticModel(name: "phi3, LongRoPE short factors and attention factor, grouped heads", architecture: "phi3", separateOutput: true,
                         seed: 6, longRope: true), 1e-4),
+        (SyntheticModel(name: "phi3, a sliding window of 3 positions", architecture: "phi3", separateOutput: true, seed: 7, slidingWindow: 3), 1e-4),
     ]
 
     @Test("logits at every position match numpy's", .enabled(if: hasReference, "needs python3 with numpy and gguf (make setup installs them)"),

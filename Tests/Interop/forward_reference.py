@@ -9,6 +9,7 @@ are permuted for adjacent pairs), and phi3 (the neox layout, query/key/value row
 `rope_factors_short` i, or `rope_factors_long` i when the context exceeds
 `rope.scaling.original_context_length`, and cos and sin scaled by `rope.scaling.attn_factor`). With a
 `rope_freqs.weight` tensor (Llama 3.1's long-context scaling), frequency i is divided by its factor i.
+With `phi3.attention.sliding_window` W, a token attends to the last W positions only (its own included).
 Without `output.weight` the embedding is the output head.
 
 With --q8-activations, the input of every matrix multiplication is first rounded the way a CPU backend
@@ -118,6 +119,9 @@ n = len(tokens)
 x = embedding[tokens].astype(np.float64)
 positions = np.arange(n, dtype=np.float64)
 mask = np.triu(np.full((n, n), -np.inf), 1)
+if arch == "phi3" and f"{arch}.attention.sliding_window" in fields:
+    window = int(scalar(f"{arch}.attention.sliding_window"))
+    mask[np.subtract.outer(np.arange(n), np.arange(n)) >= window] = -np.inf
 for layer in range(layers):
     prefix = f"blk.{layer}."
     h = rms_norm(x, weight(prefix + "attn_norm.weight")[0])

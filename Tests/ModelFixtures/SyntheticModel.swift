@@ -30,11 +30,14 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
     public var contextLength = 32
     /// Phi-3's LongRoPE: short and long frequency factors, an attention factor, an original context of 16.
     public var longRope = false
+    /// Phi-3's sliding window (`attention.sliding_window`), when set.
+    public var slidingWindow: Int?
 
     public init(name: String, architecture: String = "llama", layers: Int = 2, dimension: Int = 64, heads: Int = 4, kvHeads: Int = 2,
                 feedForward: Int = 128, vocabulary: Int = 100, ropeBase: Float = 10_000, epsilon: Float = 1e-5,
                 weightType: GGMLType = .f32, separateOutput: Bool = false, ropeFrequencyFactors: Bool = false, seed: UInt64 = 1,
-                omitted: Set<String> = [], retyped: [String: GGMLType] = [:], contextLength: Int = 32, longRope: Bool = false) {
+                omitted: Set<String> = [], retyped: [String: GGMLType] = [:], contextLength: Int = 32, longRope: Bool = false,
+                slidingWindow: Int? = nil) {
         self.name = name
         self.architecture = architecture
         self.layers = layers
@@ -53,6 +56,7 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
         self.retyped = retyped
         self.contextLength = contextLength
         self.longRope = longRope
+        self.slidingWindow = slidingWindow
     }
 
     public var testDescription: String { name }
@@ -127,6 +131,7 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
         if longRope {
             entries += [("\(a).rope.scaling.attn_factor", .float(1.1902380714238083)), ("\(a).rope.scaling.original_context_length", .uint(16))]
         }
+        if let slidingWindow { entries.append(("\(a).attention.sliding_window", .uint(UInt64(slidingWindow)))) }
         return entries
     }
 

@@ -140,7 +140,8 @@ struct VulkanForwardTests {
                        separateOutput: true, seed: 3),
         SyntheticModel(name: "qwen2, F16 weights, grouped heads 8:2", architecture: "qwen2", heads: 8, kvHeads: 2, ropeBase: 1_000_000,
                        epsilon: 1e-6, weightType: .f16, seed: 4),
-        SyntheticModel(name: "phi3, fused QKV and gate/up, LongRoPE", architecture: "phi3", separateOutput: true, seed: 6, longRope: true),
+        SyntheticModel(name: "phi3, fused QKV and gate/up, LongRoPE, a sliding window of 3", architecture: "phi3", separateOutput: true, seed: 6,
+                       longRope: true, slidingWindow: 3),
     ]
 
     /// Float weights keep the CPU's activations float too (it matches numpy within 1e-4 on these): the
