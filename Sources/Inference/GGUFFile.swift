@@ -20,6 +20,10 @@ public struct GGUFFile: Sendable {
     public let tensors: [Tensor]
     public let alignment: Int
     public let dataOffset: Int
+    /// Where the metadata's key/value pairs lie in the file (a rewriter copies them as they are).
+    public let metadataRange: Range<Int>
+    /// How many key/value pairs that range holds.
+    public let metadataCount: Int
 
     public func tensor(named name: String) -> Tensor? { tensors.first { $0.name == name } }
 
@@ -37,6 +41,7 @@ public struct GGUFFile: Sendable {
         let tensorCount = try reader.count("the tensor count", minimumBytesEach: 24)
         let keyCount = try reader.count("the metadata count", minimumBytesEach: 12)
 
+        let metadataStart = reader.offset
         var metadata: [String: GGUFValue] = [:]
         var keys: [String] = []
         keys.reserveCapacity(keyCount)
@@ -47,6 +52,7 @@ public struct GGUFFile: Sendable {
             if metadata.updateValue(value, forKey: key) == nil { keys.append(key) }
         }
 
+        let metadataEnd = reader.offset
         let alignment = metadata["general.alignment"]?.integer ?? 32
         guard alignment > 0, alignment <= 1 << 16, alignment & (alignment - 1) == 0 else {
             throw .invalid(file: file, what: "general.alignment is \(alignment), not a power of two")
@@ -109,6 +115,8 @@ public struct GGUFFile: Sendable {
         self.tensors = tensors
         self.alignment = alignment
         self.dataOffset = dataOffset
+        metadataRange = metadataStart..<metadataEnd
+        metadataCount = keyCount
     }
 }
 

@@ -16,6 +16,13 @@ public enum PythonReference {
         return output
     }
 
+    /// Runs `code` with `arguments`; returns stdout.
+    public static func inline(_ code: String, _ arguments: [String]) throws -> Data {
+        let (status, output) = try run(["-c", code] + arguments, input: nil, errorsTo: nil)
+        guard status == 0 else { throw ReferenceFailed(script: "python3 -c", status: status) }
+        return output
+    }
+
     public struct ReferenceFailed: Error, CustomStringConvertible {
         public let script: String
         public let status: Int32
