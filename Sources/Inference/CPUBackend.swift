@@ -33,13 +33,13 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
         _ = mowai_kernel_isa()  // detect the CPU once, here, before workers race to do it
         pool = WorkerPool(threads: threads)
         let rows = batch.capacity
-        let widest = max(c.dimension, c.feedForward)
+        let widest = max(c.dimension, c.feedForward, c.queryDimension)
         residual = PageBuffer(count: rows * c.dimension)
         normed = PageBuffer(count: rows * widest)
-        query = PageBuffer(count: rows * c.dimension)
+        query = PageBuffer(count: rows * c.queryDimension)
         key = PageBuffer(count: rows * c.kvDimension)
         value = PageBuffer(count: rows * c.kvDimension)
-        attention = PageBuffer(count: rows * c.dimension)
+        attention = PageBuffer(count: rows * c.queryDimension)
         projected = PageBuffer(count: rows * c.dimension)
         gate = PageBuffer(count: rows * c.feedForward)
         up = PageBuffer(count: rows * c.feedForward)
@@ -100,7 +100,8 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
                 case .attention:
                     // A row's heads came from several workers: quantize once all are written.
                     barrier.wait()
-                    for t in mine { mowai_quantize_q8(attention[t * c.dimension], quantized[t * c.dimension / 32], Int32(c.dimension)) }
+                    let width = c.queryDimension
+                    for t in mine { mowai_quantize_q8(attention[t * width], quantized[t * width / 32], Int32(width)) }
                     input = attention
                 case .feedForward:
                     input = gate  // quantized by the feed-forward step
@@ -150,9 +151,9 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
     /// Biases (Qwen2), RoPE at the token's position, then K and V into the sequence's cache.
     private func positionAndCache(row t: Int, layer: Int, biases: ForwardProgram.AttentionBiases?) {
         let c = model.config
-        let q = query[t * c.dimension], k = key[t * c.kvDimension], v = value[t * c.kvDimension]
+        let q = query[t * c.queryDimension], k = key[t * c.kvDimension], v = value[t * c.kvDimension]
         if let biases {
-            mowai_axpy_f32(q, 1, biases.query.pointer, Int32(c.dimension))
+            mowai_axpy_f32(q, 1, biases.query.pointer, Int32(c.queryDimension))
             mowai_axpy_f32(k, 1, biases.key.pointer, Int32(c.kvDimension))
             mowai_axpy_f32(v, 1, biases.value.pointer, Int32(c.kvDimension))
         }
@@ -182,14 +183,14 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
         let c = model.config
         let size = c.headDimension
         let kvHead = head / (c.heads / c.kvHeads)
-        let q = query[t * c.dimension + head * size]
+        let q = query[t * c.queryDimension + head * size]
         let position = batch.positions[t]
         let first = window.map { max(0, position + 1 - $0) } ?? 0
         let base = (layer * batch.contextLength + first) * c.kvDimension + kvHead * size
         let keys = keyCache[batch.sequences[t]].pointer + base
         let values = valueCache[batch.sequences[t]].pointer + base
         mowai_attention(q, keys, values, Int32(c.kvDimension), Int32(position + 1 - first), Int32(size),
-                        1 / Float(size).squareRoot(), scores, attention[t * c.dimension + head * size])
+                        1 / Float(size).squareRoot(), scores, attention[t * c.queryDimension + head * size])
     }
 
     /// gate[row] = SiLU(gate)·up, and its q8 form for the down projection.

@@ -30,7 +30,11 @@ public struct LlamaConfig: Sendable, Equatable {
     public let ropeOriginalContext: Int?
     /// Phi-3's sliding window: each token attends to the last this-many positions only; nil for all.
     public let slidingWindow: Int?
-    public var headDimension: Int { dimension / heads }
+    /// A head's width: `attention.key_length`, or the model width over the heads when it is absent.
+    public let headDimension: Int
+    /// The width of all query heads (and of the attention output): the model width unless the heads are
+    /// wider or narrower than its share (Gemma 3: 4 heads of 256 in a 640-wide model).
+    public var queryDimension: Int { heads * headDimension }
     public var kvDimension: Int { kvHeads * headDimension }
     public var ropeLayout: RopeLayout { architecture == .llama ? .adjacentPairs : .halves }
     public var hasAttentionBias: Bool { architecture == .qwen2 }
@@ -79,10 +83,16 @@ public struct LlamaConfig: Sendable, Equatable {
             throw .unsupported(file: gguf.file, what: "RoPE scaling \(other) is not supported (none and linear are, and longrope for phi3)")
         }
         guard vocabulary > 0 else { throw .invalid(file: gguf.file, what: "tokenizer.ggml.tokens (the vocabulary) is missing") }
-        guard kvHeads > 0, dimension % heads == 0, heads % kvHeads == 0 else {
+        let keyLength = gguf.metadata["\(name).attention.key_length"]?.integer
+        guard kvHeads > 0, heads % kvHeads == 0, keyLength != nil || dimension % heads == 0 else {
             throw .invalid(file: gguf.file, what: "inconsistent shape: \(dimension) dims, \(heads) heads, \(kvHeads) KV heads")
         }
-        guard headDimension % 2 == 0, dimension % 32 == 0, feedForward % 32 == 0 else {
+        headDimension = keyLength ?? dimension / heads
+        if let valueLength = gguf.metadata["\(name).attention.value_length"]?.integer, valueLength != headDimension {
+            throw .unsupported(file: gguf.file, what: "value heads of \(valueLength) with key heads of \(headDimension) are not supported (equal widths are)")
+        }
+        guard headDimension > 0, headDimension <= 1024, headDimension % 2 == 0, dimension % 32 == 0, feedForward % 32 == 0,
+              (heads * headDimension) % 32 == 0 else {
             throw .unsupported(file: gguf.file, what: "dimensions \(dimension)/\(feedForward) with head size \(headDimension) are not supported (multiples of 32 are)")
         }
         if let rotated = gguf.metadata["\(name).rope.dimension_count"]?.integer, rotated != headDimension {

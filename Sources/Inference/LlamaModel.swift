@@ -71,15 +71,15 @@ public final class LlamaModel: @unchecked Sendable {
             let query, key, value, gate, up: WeightMatrix
             if c.architecture == .phi3 {
                 // One tensor of query, key and value rows; one of gate rows then up rows.
-                let qkv = try matrix(prefix + "attn_qkv.weight", columns: c.dimension, rows: c.dimension + 2 * c.kvDimension)
-                query = qkv.rows(0..<c.dimension, name: prefix + "attn_qkv.weight[q]")
-                key = qkv.rows(c.dimension..<c.dimension + c.kvDimension, name: prefix + "attn_qkv.weight[k]")
-                value = qkv.rows(c.dimension + c.kvDimension..<qkv.rows, name: prefix + "attn_qkv.weight[v]")
+                let qkv = try matrix(prefix + "attn_qkv.weight", columns: c.dimension, rows: c.queryDimension + 2 * c.kvDimension)
+                query = qkv.rows(0..<c.queryDimension, name: prefix + "attn_qkv.weight[q]")
+                key = qkv.rows(c.queryDimension..<c.queryDimension + c.kvDimension, name: prefix + "attn_qkv.weight[k]")
+                value = qkv.rows(c.queryDimension + c.kvDimension..<qkv.rows, name: prefix + "attn_qkv.weight[v]")
                 let gateUp = try matrix(prefix + "ffn_up.weight", columns: c.dimension, rows: 2 * c.feedForward)
                 gate = gateUp.rows(0..<c.feedForward, name: prefix + "ffn_up.weight[gate]")
                 up = gateUp.rows(c.feedForward..<2 * c.feedForward, name: prefix + "ffn_up.weight[up]")
             } else {
-                query = try matrix(prefix + "attn_q.weight", columns: c.dimension, rows: c.dimension)
+                query = try matrix(prefix + "attn_q.weight", columns: c.dimension, rows: c.queryDimension)
                 key = try matrix(prefix + "attn_k.weight", columns: c.dimension, rows: c.kvDimension)
                 value = try matrix(prefix + "attn_v.weight", columns: c.dimension, rows: c.kvDimension)
                 gate = try matrix(prefix + "ffn_gate.weight", columns: c.dimension, rows: c.feedForward)
@@ -88,8 +88,8 @@ public final class LlamaModel: @unchecked Sendable {
             blocks.append(Block(
                 attentionNorm: try vector(prefix + "attn_norm.weight", c.dimension),
                 query: query, key: key, value: value,
-                attentionOutput: try matrix(prefix + "attn_output.weight", columns: c.dimension, rows: c.dimension),
-                queryBias: try bias("attn_q.bias", c.dimension),
+                attentionOutput: try matrix(prefix + "attn_output.weight", columns: c.queryDimension, rows: c.dimension),
+                queryBias: try bias("attn_q.bias", c.queryDimension),
                 keyBias: try bias("attn_k.bias", c.kvDimension),
                 valueBias: try bias("attn_v.bias", c.kvDimension),
                 feedForwardNorm: try vector(prefix + "ffn_norm.weight", c.dimension),

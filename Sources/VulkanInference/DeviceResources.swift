@@ -29,7 +29,7 @@ final class DeviceResources {
     let pool: DescriptorPool
     let uploader: Uploader
 
-    var qkvWidth: Int { config.dimension + 2 * config.kvDimension }
+    var qkvWidth: Int { config.queryDimension + 2 * config.kvDimension }
 
     init(program: ForwardProgram, device: VulkanDevice, tuning: KernelTuning, batch: TokenBatch,
          batchWords: VulkanBuffer, logits: VulkanBuffer) throws(VulkanError) {
@@ -49,8 +49,8 @@ final class DeviceResources {
         }
         residual = try activations(c.dimension)
         normed = try activations(max(c.dimension, c.feedForward))
-        qkv = try activations(c.dimension + 2 * c.kvDimension)
-        attention = try activations(c.dimension)
+        qkv = try activations(c.queryDimension + 2 * c.kvDimension)
+        attention = try activations(c.queryDimension)
         feedForward = try activations(c.feedForward)
         empty = try uploader.zeroed(bytes: 16)
 

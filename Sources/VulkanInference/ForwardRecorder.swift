@@ -72,7 +72,7 @@ struct ForwardRecorder {
                                   accumulate: false, group: "matmul")
             }
             var all: [RecordedDispatch] = []
-            for (matrix, offset) in [(query, 0), (key, c.dimension), (value, c.dimension + c.kvDimension)] {
+            for (matrix, offset) in [(query, 0), (key, c.queryDimension), (value, c.queryDimension + c.kvDimension)] {
                 let device = try r.matrix(matrix.name, rows: (0..<matrix.rows).map { (matrix, $0) })
                 all += try matmul(device, input: r.normed, xStride: c.dimension, output: BufferRange(r.qkv), outStride: width,
                                   outOffset: UInt32(offset), accumulate: false, group: "matmul")
@@ -106,7 +106,7 @@ struct ForwardRecorder {
             }]
 
         case .addProjection(let matrix, let source):
-            let (input, width) = source == .attention ? (r.attention, c.dimension) : (r.feedForward, c.feedForward)
+            let (input, width) = source == .attention ? (r.attention, c.queryDimension) : (r.feedForward, c.feedForward)
             let device = try r.matrix(matrix.name, rows: (0..<matrix.rows).map { (matrix, $0) })
             return try matmul(device, input: input, xStride: width, output: BufferRange(r.residual), outStride: UInt32(c.dimension), outOffset: 0,
                               accumulate: true, group: "matmul")

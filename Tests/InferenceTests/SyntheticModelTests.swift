@@ -29,6 +29,9 @@ struct SyntheticModelTests {
         (SyntheticModel(name: "phi3, LongRoPE short factors and attention factor, grouped heads", architecture: "phi3", separateOutput: true,
                         seed: 6, longRope: true), 1e-4),
         (SyntheticModel(name: "phi3, a sliding window of 3 positions", architecture: "phi3", separateOutput: true, seed: 7, slidingWindow: 3), 1e-4),
+        (SyntheticModel(name: "llama, 4 heads of 32 in a 64-wide model (attention.key_length)", seed: 8, keyLength: 32), 1e-4),
+        (SyntheticModel(name: "qwen2, 4 heads of 8 in a 64-wide model, biases", architecture: "qwen2", ropeBase: 1_000_000, epsilon: 1e-6,
+                        separateOutput: true, seed: 9, keyLength: 8), 1e-4),
     ]
 
     @Test("logits at every position match numpy's", .enabled(if: hasReference, "needs python3 with numpy and gguf (make setup installs them)"),

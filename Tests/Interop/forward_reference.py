@@ -64,7 +64,7 @@ eps = float(scalar(f"{arch}.attention.layer_norm_rms_epsilon"))
 base = float(scalar(f"{arch}.rope.freq_base"))
 embedding = weight("token_embd.weight")
 dim = embedding.shape[1]
-head_dim = dim // heads
+head_dim = int(scalar(f"{arch}.attention.key_length")) if f"{arch}.attention.key_length" in fields else dim // heads
 frequency_factors = weight("rope_freqs.weight")[0].astype(np.float64) if has_tensor("rope_freqs.weight") else 1.0
 magnitude = 1.0
 if has_tensor("rope_factors_short.weight"):
@@ -128,9 +128,10 @@ for layer in range(layers):
     if arch == "phi3":
         qkv = matmul(h, prefix + "attn_qkv.weight")
         kv_dim = kv_heads * head_dim
-        q = qkv[:, :dim].reshape(n, heads, head_dim)
-        k = qkv[:, dim:dim + kv_dim].reshape(n, kv_heads, head_dim)
-        v = qkv[:, dim + kv_dim:].reshape(n, kv_heads, head_dim)
+        q_dim = heads * head_dim
+        q = qkv[:, :q_dim].reshape(n, heads, head_dim)
+        k = qkv[:, q_dim:q_dim + kv_dim].reshape(n, kv_heads, head_dim)
+        v = qkv[:, q_dim + kv_dim:].reshape(n, kv_heads, head_dim)
     else:
         q = project(h, prefix + "attn_q", heads)
         k = project(h, prefix + "attn_k", kv_heads)
@@ -143,7 +144,7 @@ for layer in range(layers):
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         scores /= scores.sum(axis=1, keepdims=True)
         out[:, head, :] = scores @ v[:, head // group, :]
-    x = x + matmul(out.reshape(n, dim), prefix + "attn_output.weight")
+    x = x + matmul(out.reshape(n, heads * head_dim), prefix + "attn_output.weight")
     h = rms_norm(x, weight(prefix + "ffn_norm.weight")[0])
     if arch == "phi3":
         gate_up = matmul(h, prefix + "ffn_up.weight")

@@ -32,12 +32,14 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
     public var longRope = false
     /// Phi-3's sliding window (`attention.sliding_window`), when set.
     public var slidingWindow: Int?
+    /// `attention.key_length` (and `value_length`): heads of another width than dimension / heads.
+    public var keyLength: Int?
 
     public init(name: String, architecture: String = "llama", layers: Int = 2, dimension: Int = 64, heads: Int = 4, kvHeads: Int = 2,
                 feedForward: Int = 128, vocabulary: Int = 100, ropeBase: Float = 10_000, epsilon: Float = 1e-5,
                 weightType: GGMLType = .f32, separateOutput: Bool = false, ropeFrequencyFactors: Bool = false, seed: UInt64 = 1,
                 omitted: Set<String> = [], retyped: [String: GGMLType] = [:], contextLength: Int = 32, longRope: Bool = false,
-                slidingWindow: Int? = nil) {
+                slidingWindow: Int? = nil, keyLength: Int? = nil) {
         self.name = name
         self.architecture = architecture
         self.layers = layers
@@ -57,10 +59,12 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
         self.contextLength = contextLength
         self.longRope = longRope
         self.slidingWindow = slidingWindow
+        self.keyLength = keyLength
     }
 
     public var testDescription: String { name }
-    public var headDimension: Int { dimension / heads }
+    public var headDimension: Int { keyLength ?? dimension / heads }
+    public var queryDimension: Int { heads * headDimension }
 
     public struct Tensor: Sendable {
         public enum Values: Sendable { case weights, scales, biases, frequencyFactors }
@@ -86,20 +90,20 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
             let prefix = "blk.\(layer)."
             all.append(vector(prefix + "attn_norm.weight", dimension, .scales))
             if architecture == "phi3" {
-                all.append(matrix(prefix + "attn_qkv.weight", columns: dimension, rows: dimension + 2 * kvDimension))
+                all.append(matrix(prefix + "attn_qkv.weight", columns: dimension, rows: queryDimension + 2 * kvDimension))
             } else {
                 all += [
-                    matrix(prefix + "attn_q.weight", columns: dimension, rows: dimension),
+                    matrix(prefix + "attn_q.weight", columns: dimension, rows: queryDimension),
                     matrix(prefix + "attn_k.weight", columns: dimension, rows: kvDimension),
                     matrix(prefix + "attn_v.weight", columns: dimension, rows: kvDimension),
                 ]
             }
             if architecture == "qwen2" {
-                all += [vector(prefix + "attn_q.bias", dimension, .biases), vector(prefix + "attn_k.bias", kvDimension, .biases),
+                all += [vector(prefix + "attn_q.bias", queryDimension, .biases), vector(prefix + "attn_k.bias", kvDimension, .biases),
                         vector(prefix + "attn_v.bias", kvDimension, .biases)]
             }
             all += [
-                matrix(prefix + "attn_output.weight", columns: dimension, rows: dimension),
+                matrix(prefix + "attn_output.weight", columns: queryDimension, rows: dimension),
                 vector(prefix + "ffn_norm.weight", dimension, .scales),
             ]
             all += architecture == "phi3"
@@ -130,6 +134,9 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
         ]
         if longRope {
             entries += [("\(a).rope.scaling.attn_factor", .float(1.1902380714238083)), ("\(a).rope.scaling.original_context_length", .uint(16))]
+        }
+        if let keyLength {
+            entries += [("\(a).attention.key_length", .uint(UInt64(keyLength))), ("\(a).attention.value_length", .uint(UInt64(keyLength)))]
         }
         if let slidingWindow { entries.append(("\(a).attention.sliding_window", .uint(UInt64(slidingWindow)))) }
         return entries

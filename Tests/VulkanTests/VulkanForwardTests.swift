@@ -142,6 +142,8 @@ struct VulkanForwardTests {
                        epsilon: 1e-6, weightType: .f16, seed: 4),
         SyntheticModel(name: "phi3, fused QKV and gate/up, LongRoPE, a sliding window of 3", architecture: "phi3", separateOutput: true, seed: 6,
                        longRope: true, slidingWindow: 3),
+        SyntheticModel(name: "llama, 4 heads of 32 in a 64-wide model", seed: 8, keyLength: 32),
+        SyntheticModel(name: "phi3, 4 heads of 8 in a 64-wide model", architecture: "phi3", seed: 9, keyLength: 8),
     ]
 
     /// Float weights keep the CPU's activations float too (it matches numpy within 1e-4 on these): the
