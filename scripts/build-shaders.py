@@ -25,6 +25,7 @@ def variants():
         yield f"matmul_gated_{lower}", "matmul.comp", [f"TYPE_{weight}", "GATED"]
         yield f"embed_{lower}", "embed.comp", [f"TYPE_{weight}"]
     yield "rms_norm", "rms_norm.comp", []
+    yield "head_norm", "head_norm.comp", []
     yield "rope", "rope.comp", []
     yield "attention", "attention.comp", []
 

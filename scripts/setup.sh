@@ -44,3 +44,6 @@ fi
 
 # The default model (SmolLM2-135M-Instruct Q4_1) into ./models, or $MOWAI_MODELS.
 "$(dirname "$0")/fetch-model.sh"
+
+# Gemma 3 270M (Q4_K_M: K-quants, a SentencePiece vocabulary of 262k), for the tests of the models users bring.
+"$(dirname "$0")/fetch-gemma.sh"

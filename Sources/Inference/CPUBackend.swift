@@ -72,8 +72,12 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
         // every other step reads what other workers wrote.
         for step in program.steps {
             switch step {
-            case .embed(let matrix):
-                for t in mine { matrix.dequantizeRow(Int(batch.tokens[t]), into: residual[t * c.dimension]) }
+            case .embed(let matrix, let scale):
+                for t in mine {
+                    let row = residual[t * c.dimension]
+                    matrix.dequantizeRow(Int(batch.tokens[t]), into: row)
+                    if scale != 1 { for i in 0..<c.dimension { row[i] *= scale } }
+                }
 
             case .norm(let weight):
                 for t in mine { normalize(residual[t * c.dimension], weight: weight.pointer, row: t) }
@@ -84,9 +88,17 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
                 multiply(k, floats: normed, tokens: n, into: key, worker: worker, of: workers)
                 multiply(v, floats: normed, tokens: n, into: value, worker: worker, of: workers)
 
-            case .rotateAndCache(let layer, let biases):
+            case .normalizeHeads(let queryNorm, let keyNorm):
                 barrier.wait()
-                for t in mine { positionAndCache(row: t, layer: layer, biases: biases) }
+                let size = c.headDimension
+                for t in mine {
+                    for head in 0..<c.heads { normalizeInPlace(query[t * c.queryDimension + head * size], weight: queryNorm.pointer, count: size) }
+                    for head in 0..<c.kvHeads { normalizeInPlace(key[t * c.kvDimension + head * size], weight: keyNorm.pointer, count: size) }
+                }
+
+            case .rotateAndCache(let layer, let biases, let rotary):
+                barrier.wait()
+                for t in mine { positionAndCache(row: t, layer: layer, biases: biases, rotary: program.rotaries[rotary]) }
 
             case .attend(let layer, let window):
                 barrier.wait()
@@ -94,7 +106,7 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
                     attend(row: item / c.heads, head: item % c.heads, layer: layer, window: window, scores: scores[worker * batch.contextLength])
                 }
 
-            case .addProjection(let matrix, let source):
+            case .addProjection(let matrix, let source, let postNorm):
                 let input: PageBuffer<Float>
                 switch source {
                 case .attention:
@@ -109,14 +121,17 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
                 barrier.wait()
                 multiply(matrix, floats: input, tokens: n, into: projected, worker: worker, of: workers)
                 barrier.wait()
-                for t in mine { mowai_axpy_f32(residual[t * c.dimension], 1, projected[t * c.dimension], Int32(c.dimension)) }
+                for t in mine {
+                    if let postNorm { normalizeInPlace(projected[t * c.dimension], weight: postNorm.pointer, count: c.dimension) }
+                    mowai_axpy_f32(residual[t * c.dimension], 1, projected[t * c.dimension], Int32(c.dimension))
+                }
 
-            case .gatedFeedForward(let gateMatrix, let upMatrix):
+            case .gatedFeedForward(let gateMatrix, let upMatrix, let activation):
                 barrier.wait()
                 multiply(gateMatrix, floats: normed, tokens: n, into: gate, worker: worker, of: workers)
                 multiply(upMatrix, floats: normed, tokens: n, into: up, worker: worker, of: workers)
                 barrier.wait()
-                for t in mine { swiGLU(row: t) }
+                for t in mine { gatedActivation(row: t, activation) }
 
             case .logits(let norm, let output):
                 let outputs = batch.logitSources.count
@@ -148,8 +163,15 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
                         quantized: quantized.pointer, tokens: tokens, into: out.pointer, outStride: matrix.rows)
     }
 
+    /// x = RMSNorm(x) · weight, in place (Gemma 3's per-head and post norms).
+    @inline(__always)
+    private func normalizeInPlace(_ x: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, count: Int) {
+        let scale = 1 / (mowai_dot_f32(x, x, Int32(count)) / Float(count) + model.config.epsilon).squareRoot()
+        for i in 0..<count { x[i] = x[i] * scale * weight[i] }
+    }
+
     /// Biases (Qwen2), RoPE at the token's position, then K and V into the sequence's cache.
-    private func positionAndCache(row t: Int, layer: Int, biases: ForwardProgram.AttentionBiases?) {
+    private func positionAndCache(row t: Int, layer: Int, biases: ForwardProgram.AttentionBiases?, rotary: RotaryEmbedding) {
         let c = model.config
         let q = query[t * c.queryDimension], k = key[t * c.kvDimension], v = value[t * c.kvDimension]
         if let biases {
@@ -158,7 +180,6 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
             mowai_axpy_f32(v, 1, biases.value.pointer, Int32(c.kvDimension))
         }
         let position = batch.positions[t]
-        let rotary = program.rotary
         for i in 0..<c.headDimension / 2 {
             let (cosine, sine) = rotary.rotation(position: position, pair: i)
             let (first, second) = rotary.elements(ofPair: i, headSize: c.headDimension)
@@ -193,11 +214,19 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
                         1 / Float(size).squareRoot(), scores, attention[t * c.queryDimension + head * size])
     }
 
-    /// gate[row] = SiLU(gate)·up, and its q8 form for the down projection.
-    private func swiGLU(row t: Int) {
+    /// gate[row] = activation(gate)·up, and its q8 form for the down projection.
+    private func gatedActivation(row t: Int, _ activation: ForwardProgram.GateActivation) {
         let width = model.config.feedForward
         let g = gate[t * width], u = up[t * width]
-        for i in 0..<width { g[i] = g[i] / (1 + expf(-g[i])) * u[i] }
+        switch activation {
+        case .silu:
+            for i in 0..<width { g[i] = g[i] / (1 + expf(-g[i])) * u[i] }
+        case .gelu:
+            for i in 0..<width {
+                let x = g[i]
+                g[i] = 0.5 * x * (1 + tanhf(0.7978845608 * (x + 0.044715 * x * x * x))) * u[i]
+            }
+        }
         mowai_quantize_q8(g, quantized[t * width / 32], Int32(width))
     }
 }

@@ -5,6 +5,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
     case llama3
     case llama2
     case phi3
+    case gemma
 
     public struct Message: Sendable, Equatable {
         public var role: String
@@ -21,6 +22,8 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
         if template.contains("<|start_header_id|>") { return .llama3 }
         if template.contains("[INST]") { return .llama2 }
         if template.contains("<|assistant|>") && template.contains("<|end|>") { return .phi3 }
+        // Gemma's base models carry no template; their turns are Gemma's all the same.
+        if template.contains("<start_of_turn>") || (template.isEmpty && gguf.architecture == "gemma3") { return .gemma }
         return .chatML
     }
 
@@ -35,6 +38,20 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
                 + "<|start_header_id|>assistant<|end_header_id|>\n\n"
         case .phi3:
             return messages.map { "<|\($0.role)|>\n\($0.content)<|end|>\n" }.joined() + "<|assistant|>\n"
+        case .gemma:
+            // No system role: its text opens the first user turn. The assistant is "model".
+            var system = ""
+            var text = ""
+            for message in messages {
+                switch message.role {
+                case "system": system += message.content + "\n\n"
+                case "assistant": text += "<start_of_turn>model\n\(message.content)<end_of_turn>\n"
+                default:
+                    text += "<start_of_turn>user\n\(system)\(message.content)<end_of_turn>\n"
+                    system = ""
+                }
+            }
+            return text + "<start_of_turn>model\n"
         case .llama2:
             // The system prompt rides in the first user turn; each exchange is its own <s>…</s>.
             var system = ""
@@ -64,6 +81,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
         case .llama3: return ["<|eot_id|>", "<|end_of_text|>"]
         case .llama2: return ["</s>"]
         case .phi3: return ["<|end|>", "<|endoftext|>"]
+        case .gemma: return ["<end_of_turn>", "<eos>"]
         }
     }
 }

@@ -14,22 +14,33 @@ public struct ForwardProgram: @unchecked Sendable {
         case feedForward
     }
 
+    /// The feed-forward's gate activation.
+    public enum GateActivation: Sendable {
+        case silu
+        /// GELU, tanh approximation (Gemma).
+        case gelu
+    }
+
     public enum Step: @unchecked Sendable {
-        /// residual = the embedding rows of the batch's tokens.
-        case embed(WeightMatrix)
+        /// residual = scale × the embedding rows of the batch's tokens (Gemma scales by √dimension).
+        case embed(WeightMatrix, scale: Float)
         /// normed = RMSNorm(residual) · weight.
         case norm(WeightVector)
         /// query, key, value = the three projections of normed.
         case attentionInputs(query: WeightMatrix, key: WeightMatrix, value: WeightMatrix)
-        /// Biases (Qwen2), RoPE at each token's position, then the key and value into the sequence's cache.
-        case rotateAndCache(layer: Int, biases: AttentionBiases?)
+        /// Each query head and each key head RMS-normalized on its own, times its weight (Gemma 3).
+        case normalizeHeads(query: WeightVector, key: WeightVector)
+        /// Biases (Qwen2), RoPE at each token's position with `rotaries[rotary]`, then the key and value
+        /// into the sequence's cache.
+        case rotateAndCache(layer: Int, biases: AttentionBiases?, rotary: Int)
         /// attention = each head of each token over its sequence's cache up to its position; with a
         /// `window`, over only the last `window` positions (its own included).
         case attend(layer: Int, window: Int?)
-        /// residual += matrix · activation.
-        case addProjection(WeightMatrix, from: Activation)
-        /// feedForward = SiLU(gate · normed) × (up · normed).
-        case gatedFeedForward(gate: WeightMatrix, up: WeightMatrix)
+        /// residual += matrix · activation; with `postNorm`, residual += RMSNorm(matrix · activation) · postNorm
+        /// (Gemma's norms after the attention and the feed-forward).
+        case addProjection(WeightMatrix, from: Activation, postNorm: WeightVector?)
+        /// feedForward = activation(gate · normed) × (up · normed).
+        case gatedFeedForward(gate: WeightMatrix, up: WeightMatrix, activation: GateActivation)
         /// logits = output · RMSNorm(residual) · norm, for the rows that want them.
         case logits(norm: WeightVector, output: WeightMatrix)
     }
@@ -40,16 +51,18 @@ public struct ForwardProgram: @unchecked Sendable {
 
     public let config: LlamaConfig
     public let steps: [Step]
-    public let rotary: RotaryEmbedding
+    /// The RoPE variants the steps use (Gemma 3's local layers turn with another base than its global ones).
+    public let rotaries: [RotaryEmbedding]
+    public var rotary: RotaryEmbedding { rotaries[0] }
     /// Every matrix the steps use, once each (a tied embedding is also the output).
     public var matrices: [WeightMatrix] {
         var seen = Set<String>()
         return steps.flatMap { step -> [WeightMatrix] in
             switch step {
-            case .embed(let m), .addProjection(let m, _), .logits(_, let m): return [m]
+            case .embed(let m, _), .addProjection(let m, _, _), .logits(_, let m): return [m]
             case .attentionInputs(let q, let k, let v): return [q, k, v]
-            case .gatedFeedForward(let gate, let up): return [gate, up]
-            case .norm, .rotateAndCache, .attend: return []
+            case .gatedFeedForward(let gate, let up, _): return [gate, up]
+            case .norm, .normalizeHeads, .rotateAndCache, .attend: return []
             }
         }.filter { seen.insert($0.name).inserted }
     }
@@ -57,7 +70,7 @@ public struct ForwardProgram: @unchecked Sendable {
     /// Weight bytes one decode step reads: every matrix whole, except the embedding table, of which
     /// only the token's row is read (unless it is also the output head).
     public var decodeWeightBytes: Int {
-        let lookedUp = steps.compactMap { step -> WeightMatrix? in if case .embed(let m) = step { m } else { nil } }.first
+        let lookedUp = steps.compactMap { step -> WeightMatrix? in if case .embed(let m, _) = step { m } else { nil } }.first
         let outputs = Set(steps.compactMap { step -> String? in if case .logits(_, let m) = step { m.name } else { nil } })
         return matrices.reduce(0) { total, matrix in
             let whole = matrix.rowBytes * matrix.rows
@@ -68,30 +81,36 @@ public struct ForwardProgram: @unchecked Sendable {
 
 extension LlamaModel {
     /// Llama, Qwen2 and Phi-3: pre-norm blocks of attention and a SwiGLU feed-forward, each added to the
-    /// residual. `contextLength` (positions per sequence) picks Phi-3's short or long RoPE factors.
+    /// residual. Gemma 3: scaled embeddings, normalized query and key heads, norms after the attention
+    /// and the feed-forward too, GELU, and five sliding-window layers (their own RoPE base) to each
+    /// global one. `contextLength` (positions per sequence) picks Phi-3's short or long RoPE factors.
     public func program(contextLength: Int) -> ForwardProgram {
-        var steps: [ForwardProgram.Step] = [.embed(embedding)]
+        let gemma = config.architecture == .gemma3
+        var steps: [ForwardProgram.Step] = [.embed(embedding, scale: gemma ? Float(config.dimension).squareRoot() : 1)]
         for (layer, block) in blocks.enumerated() {
             let biases = block.queryBias.flatMap { query in
                 block.keyBias.flatMap { key in
                     block.valueBias.map { ForwardProgram.AttentionBiases(query: query, key: key, value: $0) }
                 }
             }
+            let local = config.isSlidingWindowLayer(layer)
+            steps += [.norm(block.attentionNorm), .attentionInputs(query: block.query, key: block.key, value: block.value)]
+            if let queryNorm = block.queryNorm, let keyNorm = block.keyNorm { steps.append(.normalizeHeads(query: queryNorm, key: keyNorm)) }
             steps += [
-                .norm(block.attentionNorm),
-                .attentionInputs(query: block.query, key: block.key, value: block.value),
-                .rotateAndCache(layer: layer, biases: biases),
-                .attend(layer: layer, window: config.slidingWindow),
-                .addProjection(block.attentionOutput, from: .attention),
+                .rotateAndCache(layer: layer, biases: biases, rotary: local && gemma ? 1 : 0),
+                .attend(layer: layer, window: local ? config.slidingWindow : nil),
+                .addProjection(block.attentionOutput, from: .attention, postNorm: block.postAttentionNorm),
                 .norm(block.feedForwardNorm),
-                .gatedFeedForward(gate: block.gate, up: block.up),
-                .addProjection(block.down, from: .feedForward),
+                .gatedFeedForward(gate: block.gate, up: block.up, activation: gemma ? .gelu : .silu),
+                .addProjection(block.down, from: .feedForward, postNorm: block.postFeedForwardNorm),
             ]
         }
         steps.append(.logits(norm: outputNorm, output: output))
         let longContext = config.ropeOriginalContext.map { contextLength > $0 } ?? false
         let factors = (longContext ? ropeFactorsLong : ropeFactorsShort) ?? ropeFrequencyFactors
-        return ForwardProgram(config: config, steps: steps, rotary: RotaryEmbedding(config: config, frequencyFactors: factors))
+        var rotaries = [RotaryEmbedding(config: config, frequencyFactors: factors)]
+        if gemma { rotaries.append(RotaryEmbedding(config: config, frequencyFactors: nil, base: config.localRopeBase, linearScale: 1)) }
+        return ForwardProgram(config: config, steps: steps, rotaries: rotaries)
     }
 }
 
@@ -103,12 +122,14 @@ public struct RotaryEmbedding: Sendable {
     public let positionScale: Float
     public let magnitude: Float
 
-    init(config c: LlamaConfig, frequencyFactors: WeightVector?) {
+    /// `base` and `linearScale` default to the model's (Gemma 3's local layers have their own).
+    init(config c: LlamaConfig, frequencyFactors: WeightVector?, base: Float? = nil, linearScale: Float? = nil) {
         layout = c.ropeLayout
-        positionScale = c.ropeLinearScale
+        positionScale = linearScale ?? c.ropeLinearScale
         magnitude = c.ropeAttentionFactor
+        let base = base ?? c.ropeBase
         inverseFrequencies = (0..<c.headDimension / 2).map { i in
-            let frequency = powf(c.ropeBase, -Float(2 * i) / Float(c.headDimension))
+            let frequency = powf(base, -Float(2 * i) / Float(c.headDimension))
             return frequency / (frequencyFactors?.pointer[i] ?? 1)
         }
     }

@@ -3,7 +3,7 @@
 /// value projections in one tensor, gate and up in another, that RoPE layout too, and LongRoPE scaling.
 public struct LlamaConfig: Sendable, Equatable {
     public enum Architecture: String, Sendable, CaseIterable {
-        case llama, qwen2, phi3
+        case llama, qwen2, phi3, gemma3
     }
 
     /// Which elements RoPE rotates together. GGUF llama weights are permuted for ggml's "normal" rope
@@ -28,8 +28,18 @@ public struct LlamaConfig: Sendable, Equatable {
     /// the long frequency factors apply to contexts beyond the original one.
     public let ropeAttentionFactor: Float
     public let ropeOriginalContext: Int?
-    /// Phi-3's sliding window: each token attends to the last this-many positions only; nil for all.
+    /// Phi-3's and Gemma 3's sliding window: a token of such a layer attends to the last this-many
+    /// positions only; nil for all.
     public let slidingWindow: Int?
+    /// Gemma 3: the RoPE base of its sliding-window layers (`rope.freq_base_swa`, else 10,000).
+    public let localRopeBase: Float
+
+    /// Phi-3's layers all use the window; Gemma 3's all but every sixth (llama.cpp's convention: the
+    /// pattern is not in the file).
+    public func isSlidingWindowLayer(_ layer: Int) -> Bool {
+        guard slidingWindow != nil else { return false }
+        return architecture == .gemma3 ? (layer + 1) % 6 != 0 : true
+    }
     /// A head's width: `attention.key_length`, or the model width over the heads when it is absent.
     public let headDimension: Int
     /// The width of all query heads (and of the attention output): the model width unless the heads are
@@ -63,7 +73,9 @@ public struct LlamaConfig: Sendable, Equatable {
         ropeBase = Float(gguf.metadata["\(name).rope.freq_base"]?.number ?? 10_000)
         ropeAttentionFactor = Float(gguf.metadata["\(name).rope.scaling.attn_factor"]?.number ?? 1)
         ropeOriginalContext = gguf.metadata["\(name).rope.scaling.original_context_length"]?.integer
-        slidingWindow = architecture == .phi3 ? gguf.metadata["\(name).attention.sliding_window"]?.integer.flatMap { $0 > 0 ? $0 : nil } : nil
+        slidingWindow = [.phi3, .gemma3].contains(architecture)
+            ? gguf.metadata["\(name).attention.sliding_window"]?.integer.flatMap { $0 > 0 ? $0 : nil } : nil
+        localRopeBase = Float(gguf.metadata["\(name).rope.freq_base_swa"]?.number ?? 10_000)
         guard ropeAttentionFactor.isFinite, ropeAttentionFactor > 0, ropeAttentionFactor < 100 else {
             throw .invalid(file: gguf.file, what: "\(name).rope.scaling.attn_factor is \(ropeAttentionFactor)")
         }

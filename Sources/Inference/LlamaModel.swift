@@ -18,6 +18,10 @@ public final class LlamaModel: @unchecked Sendable {
         let queryBias, keyBias, valueBias: WeightVector?
         let feedForwardNorm: WeightVector
         let gate, up, down: WeightMatrix
+        /// Gemma 3: per-head norms of the query and key, and norms of the attention's and the
+        /// feed-forward's outputs.
+        let queryNorm, keyNorm: WeightVector?
+        let postAttentionNorm, postFeedForwardNorm: WeightVector?
     }
 
     public init(file: GGUFModelFile) throws(GGUFError) {
@@ -63,6 +67,7 @@ public final class LlamaModel: @unchecked Sendable {
         ropeFactorsShort = try optionalVector("rope_factors_short.weight")
         ropeFactorsLong = try optionalVector("rope_factors_long.weight")
         var blocks: [Block] = []
+        let gemma = c.architecture == .gemma3
         for layer in 0..<c.layers {
             let prefix = "blk.\(layer)."
             func bias(_ name: String, _ count: Int) throws(GGUFError) -> WeightVector? {
@@ -94,7 +99,11 @@ public final class LlamaModel: @unchecked Sendable {
                 valueBias: try bias("attn_v.bias", c.kvDimension),
                 feedForwardNorm: try vector(prefix + "ffn_norm.weight", c.dimension),
                 gate: gate, up: up,
-                down: try matrix(prefix + "ffn_down.weight", columns: c.feedForward, rows: c.dimension)))
+                down: try matrix(prefix + "ffn_down.weight", columns: c.feedForward, rows: c.dimension),
+                queryNorm: gemma ? try vector(prefix + "attn_q_norm.weight", c.headDimension) : nil,
+                keyNorm: gemma ? try vector(prefix + "attn_k_norm.weight", c.headDimension) : nil,
+                postAttentionNorm: gemma ? try vector(prefix + "post_attention_norm.weight", c.dimension) : nil,
+                postFeedForwardNorm: gemma ? try vector(prefix + "post_ffw_norm.weight", c.dimension) : nil))
         }
         self.blocks = blocks
     }

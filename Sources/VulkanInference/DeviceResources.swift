@@ -16,9 +16,12 @@ final class DeviceResources {
     let contextLength: Int
 
     let residual, normed, qkv, attention, feedForward: VulkanBuffer
+    /// A projection's output before its norm (Gemma's post norms).
+    let projected: VulkanBuffer
     let batchWords: VulkanBuffer
     let logits: VulkanBuffer
-    let rotations: VulkanBuffer
+    /// One cos/sin table per RoPE variant of the program.
+    let rotations: [VulkanBuffer]
     let keyCaches, valueCaches: [VulkanBuffer]
     /// Bound where a kernel's optional input is absent (a model without biases).
     let empty: VulkanBuffer
@@ -52,19 +55,24 @@ final class DeviceResources {
         qkv = try activations(c.queryDimension + 2 * c.kvDimension)
         attention = try activations(c.queryDimension)
         feedForward = try activations(c.feedForward)
+        projected = try activations(c.dimension)
         empty = try uploader.zeroed(bytes: 16)
 
         // cos and sin of every position's angle, as the CPU backend computes them.
         let pairs = c.headDimension / 2
-        var table = [Float](repeating: 0, count: 2 * batch.contextLength * pairs)
-        for position in 0..<batch.contextLength {
-            for pair in 0..<pairs {
-                let (cosine, sine) = program.rotary.rotation(position: position, pair: pair)
-                table[2 * (position * pairs + pair)] = cosine
-                table[2 * (position * pairs + pair) + 1] = sine
+        var tables: [VulkanBuffer] = []
+        for rotary in program.rotaries {
+            var table = [Float](repeating: 0, count: 2 * batch.contextLength * pairs)
+            for position in 0..<batch.contextLength {
+                for pair in 0..<pairs {
+                    let (cosine, sine) = rotary.rotation(position: position, pair: pair)
+                    table[2 * (position * pairs + pair)] = cosine
+                    table[2 * (position * pairs + pair) + 1] = sine
+                }
             }
+            tables.append(try uploader.upload(table))
         }
-        rotations = try uploader.upload(table)
+        rotations = tables
 
         let cacheBytes = batch.sequenceCount * batch.contextLength * c.kvDimension * 2
         var keys: [VulkanBuffer] = [], values: [VulkanBuffer] = []

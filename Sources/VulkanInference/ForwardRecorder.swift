@@ -29,7 +29,9 @@ struct ForwardRecorder {
             switch step {
             case .norm(let weight): _ = resources.vector(weight.name, [weight])
             case .logits(let norm, _): _ = resources.vector(norm.name, [norm])
-            case .rotateAndCache(let layer, let biases?): _ = resources.vector("biases.\(layer)", [biases.query, biases.key, biases.value])
+            case .rotateAndCache(let layer, let biases?, _): _ = resources.vector("biases.\(layer)", [biases.query, biases.key, biases.value])
+            case .normalizeHeads(let query, let key): _ = resources.vector("heads:" + query.name, [query, key])
+            case .addProjection(_, _, let postNorm?): _ = resources.vector(postNorm.name, [postNorm])
             default: break
             }
         }
@@ -45,7 +47,7 @@ struct ForwardRecorder {
     private func dispatches(for step: ForwardProgram.Step) throws(VulkanError) -> [RecordedDispatch] {
         let r = resources
         switch step {
-        case .embed(let matrix):
+        case .embed(let matrix, let scale):
             let device = try r.matrix(matrix.name, rows: (0..<matrix.rows).map { (matrix, $0) })
             let pipeline = try r.pipeline("embed_\(Self.shaderName(device.type))", bindings: 3, push: MemoryLayout<WeightPush>.size,
                                           workgroup: tuning.rowWorkgroup)
@@ -53,7 +55,7 @@ struct ForwardRecorder {
                 let set = try r.pool.makeSet(for: pipeline, binding: [BufferRange(part.buffer), BufferRange(r.residual), BufferRange(r.batchWords)])
                 var push = WeightPush(rows: UInt32(part.rows), chunks: UInt32(device.chunksPerRow), outStride: UInt32(c.dimension),
                                       outOffset: UInt32(part.firstRow), header: UInt32(part.packed.header), high: UInt32(part.packed.high),
-                                      quants: UInt32(part.packed.quants))
+                                      quants: UInt32(part.packed.quants), scale: scale)
                 return RecordedDispatch(onlyWithOutputs: false) { stream, counts in
                     push.tokens = UInt32(counts.tokens)
                     push.withBytes { stream.dispatch(set, groups: (counts.tokens, 1, 1), push: $0, group: "embedding") }
@@ -79,11 +81,21 @@ struct ForwardRecorder {
             }
             return all
 
-        case .rotateAndCache(let layer, let biases):
+        case .normalizeHeads(let query, _):
+            let pipeline = try r.pipeline("head_norm", bindings: 2, push: MemoryLayout<HeadNormPush>.size, workgroup: tuning.rowWorkgroup)
+            let set = try r.pool.makeSet(for: pipeline, binding: [BufferRange(r.qkv), r.vectorRange("heads:" + query.name)])
+            let push = HeadNormPush(heads: UInt32(c.heads), kvHeads: UInt32(c.kvHeads), headDim: UInt32(c.headDimension),
+                                    rowStride: UInt32(r.qkvWidth), epsilon: c.epsilon)
+            let heads = c.heads + c.kvHeads
+            return [RecordedDispatch(onlyWithOutputs: false) { stream, counts in
+                push.withBytes { stream.dispatch(set, groups: (counts.tokens * heads, 1, 1), push: $0, group: "norm") }
+            }]
+
+        case .rotateAndCache(let layer, let biases, let rotary):
             let pipeline = try r.pipeline("rope", bindings: 6, push: MemoryLayout<RopePush>.size, workgroup: tuning.rowWorkgroup)
             let biasRange = biases == nil ? BufferRange(r.empty) : r.vectorRange("biases.\(layer)")
             let set = try r.pool.makeSet(for: pipeline, binding: [
-                BufferRange(r.qkv), BufferRange(r.rotations), biasRange, BufferRange(r.keyCaches[layer]), BufferRange(r.valueCaches[layer]),
+                BufferRange(r.qkv), BufferRange(r.rotations[rotary]), biasRange, BufferRange(r.keyCaches[layer]), BufferRange(r.valueCaches[layer]),
                 BufferRange(r.batchWords),
             ])
             let push = RopePush(heads: UInt32(c.heads), kvHeads: UInt32(c.kvHeads), headDim: UInt32(c.headDimension), rowStride: UInt32(r.qkvWidth),
@@ -105,20 +117,28 @@ struct ForwardRecorder {
                 push.withBytes { stream.dispatch(set, groups: (counts.tokens * heads, 1, 1), push: $0, group: "attention") }
             }]
 
-        case .addProjection(let matrix, let source):
+        case .addProjection(let matrix, let source, let postNorm?):
+            // Into a scratch row, then normalized and added to the residual.
+            let (input, width) = source == .attention ? (r.attention, c.queryDimension) : (r.feedForward, c.feedForward)
+            let device = try r.matrix(matrix.name, rows: (0..<matrix.rows).map { (matrix, $0) })
+            return try matmul(device, input: input, xStride: width, output: BufferRange(r.projected), outStride: UInt32(c.dimension), outOffset: 0,
+                              accumulate: false, group: "matmul")
+                + [try norm(postNorm, input: r.projected, output: r.residual, add: true)]
+
+        case .addProjection(let matrix, let source, nil):
             let (input, width) = source == .attention ? (r.attention, c.queryDimension) : (r.feedForward, c.feedForward)
             let device = try r.matrix(matrix.name, rows: (0..<matrix.rows).map { (matrix, $0) })
             return try matmul(device, input: input, xStride: width, output: BufferRange(r.residual), outStride: UInt32(c.dimension), outOffset: 0,
                               accumulate: true, group: "matmul")
 
-        case .gatedFeedForward(let gate, let up):
+        case .gatedFeedForward(let gate, let up, let activation):
             guard gate.type == up.type else {
                 throw .unsuitable(device: r.device.info.name, reason: "\(gate.name) is \(gate.type) but \(up.name) is \(up.type) (the fused kernel takes one type)")
             }
             let rows = (0..<gate.rows).flatMap { [(gate, $0), (up, $0)] }
             let fused = try r.matrix("gate+up:" + gate.name, rows: rows, gated: true)
             return try matmul(fused, input: r.normed, xStride: c.dimension, output: BufferRange(r.feedForward), outStride: UInt32(c.feedForward),
-                              outOffset: 0, accumulate: false, group: "matmul")
+                              outOffset: 0, accumulate: false, gelu: activation == .gelu, group: "matmul")
 
         case .logits(let norm, let output):
             let device = try r.matrix(output.name, rows: (0..<output.rows).map { (output, $0) })
@@ -128,11 +148,16 @@ struct ForwardRecorder {
         }
     }
 
-    private func norm(_ weight: WeightVector, gather: Bool) throws(VulkanError) -> RecordedDispatch {
+    /// normed = RMSNorm(residual) · weight (of the rows that want logits, with `gather`); or, with `add`,
+    /// output += RMSNorm(input) · weight.
+    private func norm(_ weight: WeightVector, gather: Bool = false, input: VulkanBuffer? = nil, output: VulkanBuffer? = nil,
+                      add: Bool = false) throws(VulkanError) -> RecordedDispatch {
         let r = resources
         let pipeline = try r.pipeline("rms_norm", bindings: 4, push: MemoryLayout<NormPush>.size, workgroup: tuning.rowWorkgroup)
-        let set = try r.pool.makeSet(for: pipeline, binding: [BufferRange(r.residual), r.vectorRange(weight.name), BufferRange(r.normed), BufferRange(r.batchWords)])
-        let push = NormPush(width: UInt32(c.dimension), xStride: UInt32(c.dimension), yStride: UInt32(c.dimension), gather: gather ? 1 : 0, epsilon: c.epsilon)
+        let set = try r.pool.makeSet(for: pipeline, binding: [BufferRange(input ?? r.residual), r.vectorRange(weight.name),
+                                                              BufferRange(output ?? r.normed), BufferRange(r.batchWords)])
+        let push = NormPush(width: UInt32(c.dimension), xStride: UInt32(c.dimension), yStride: UInt32(c.dimension), gather: gather ? 1 : 0,
+                            epsilon: c.epsilon, flags: add ? NormPush.add : 0)
         return RecordedDispatch(onlyWithOutputs: gather) { stream, counts in
             push.withBytes { stream.dispatch(set, groups: (gather ? counts.outputs : counts.tokens, 1, 1), push: $0, group: "norm") }
         }
@@ -141,7 +166,7 @@ struct ForwardRecorder {
     /// One dispatch per part of `matrix`: out[t][outOffset + row] (+)= row · input[t], with the shape
     /// the step's token count calls for.
     private func matmul(_ matrix: DeviceMatrix, input: VulkanBuffer, xStride: Int, output: BufferRange, outStride: UInt32, outOffset: UInt32,
-                        accumulate: Bool, group: String, tokensAreOutputs: Bool = false) throws(VulkanError) -> [RecordedDispatch] {
+                        accumulate: Bool, gelu: Bool = false, group: String, tokensAreOutputs: Bool = false) throws(VulkanError) -> [RecordedDispatch] {
         let r = resources, tuning = tuning
         let name = (matrix.gated ? "matmul_gated_" : "matmul_") + Self.shaderName(matrix.type)
         var sets: [MatmulShape: [DescriptorSet]] = [:]
@@ -154,7 +179,8 @@ struct ForwardRecorder {
         return matrix.parts.enumerated().map { index, part in
             var push = WeightPush(rows: UInt32(part.rows), chunks: UInt32(matrix.chunksPerRow), xStride: UInt32(xStride), outStride: outStride,
                                   outOffset: outOffset + UInt32(part.firstRow), header: UInt32(part.packed.header), high: UInt32(part.packed.high),
-                                  quants: UInt32(part.packed.quants), flags: accumulate ? WeightPush.accumulate : 0)
+                                  quants: UInt32(part.packed.quants),
+                                  flags: (accumulate ? WeightPush.accumulate : 0) | (gelu ? WeightPush.gelu : 0))
             let rows = part.rows
             return RecordedDispatch(onlyWithOutputs: tokensAreOutputs) { stream, counts in
                 let tokens = tokensAreOutputs ? counts.outputs : counts.tokens

@@ -33,7 +33,20 @@ struct NormPush: PushConstants {
     var yStride: UInt32
     var gather: UInt32
     var epsilon: Float
-    var weightOffset: UInt32 = 0
+    /// 1: (1 + weight); 2: add to the output.
+    var flags: UInt32 = 0
+
+    static let add: UInt32 = 2
+}
+
+/// head_norm.comp
+struct HeadNormPush: PushConstants {
+    var heads: UInt32
+    var kvHeads: UInt32
+    var headDim: UInt32
+    var rowStride: UInt32
+    var epsilon: Float
+    var pad: UInt32 = 0
 }
 
 /// rope.comp

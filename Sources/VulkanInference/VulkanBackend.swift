@@ -130,7 +130,7 @@ struct MemoryPlan {
         cacheBytes = 2 * c.layers * largestCacheBinding
         let rows = batch.capacity
         let widest = max(c.dimension, c.feedForward)
-        activationBytes = 4 * rows * (c.dimension + widest + c.queryDimension + 2 * c.kvDimension + c.queryDimension + c.feedForward + c.vocabulary)
-            + 8 * batch.contextLength * c.headDimension / 2
+        activationBytes = 4 * rows * (2 * c.dimension + widest + c.queryDimension + 2 * c.kvDimension + c.queryDimension + c.feedForward + c.vocabulary)
+            + 8 * batch.contextLength * c.headDimension / 2 * program.rotaries.count
     }
 }

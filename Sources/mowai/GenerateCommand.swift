@@ -21,7 +21,7 @@ struct GenerateCommand: ParsableCommand {
     var prompt: String
     @Flag(help: "Wrap the prompt in the model's chat template.")
     var chat = false
-    @Option(help: "The chat template (chatml, llama3, llama2, phi3; default: from the model).")
+    @Option(help: "The chat template (chatml, llama3, llama2, phi3, gemma; default: from the model).")
     var template: ChatTemplate?
     @Option(help: "Stop after this many tokens.")
     var maxTokens = 128

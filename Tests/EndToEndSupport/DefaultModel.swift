@@ -3,11 +3,13 @@ import Foundation
 /// The default model, where `make setup` puts it (or $MOWAI_MODELS). Suites that must run on it call
 /// `require()` and fail when it is missing; the others skip with `isPresent`.
 public enum DefaultModel {
-    public static var path: String {
-        let directory = ProcessInfo.processInfo.environment["MOWAI_MODELS"]
+    public static var path: String { modelsDirectory + "/SmolLM2-135M-Instruct.Q4_1.gguf" }
+
+    /// Where `make setup` puts models.
+    public static var modelsDirectory: String {
+        ProcessInfo.processInfo.environment["MOWAI_MODELS"]
             ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("models").path
-        return directory + "/SmolLM2-135M-Instruct.Q4_1.gguf"
     }
 
     public static var isPresent: Bool { FileManager.default.fileExists(atPath: path) }
@@ -15,4 +17,10 @@ public enum DefaultModel {
     public static func require() throws {
         guard isPresent else { throw ArenaTestError("the default model is not installed at \(path): run `make setup` to fetch it") }
     }
+}
+
+/// Gemma 3 270M (Q4_K_M), which `make setup` fetches beside the default model (scripts/fetch-gemma.sh).
+public enum GemmaModel {
+    public static var path: String { DefaultModel.modelsDirectory + "/gemma-3-270m-q4_k_m.gguf" }
+    public static var isPresent: Bool { FileManager.default.fileExists(atPath: path) }
 }

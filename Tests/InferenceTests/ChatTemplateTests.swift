@@ -43,6 +43,14 @@ struct ChatTemplateTests {
         #expect(ChatTemplate.detect(in: try fixture.parsed()) == .phi3)
     }
 
+    @Test("Gemma: user and model turns, the system prompt opening the first user turn")
+    func gemma() {
+        let turns = conversation + [.init(role: "assistant", content: "Hello."), .init(role: "user", content: "Bye")]
+        #expect(ChatTemplate.gemma.render(turns) == "<start_of_turn>user\nYou are terse.\n\nHi<end_of_turn>\n"
+            + "<start_of_turn>model\nHello.<end_of_turn>\n<start_of_turn>user\nBye<end_of_turn>\n<start_of_turn>model\n")
+        #expect(ChatTemplate.gemma.stopStrings.contains("<end_of_turn>"))
+    }
+
     @Test("the default model asks for ChatML",
           .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
     func detect() throws {

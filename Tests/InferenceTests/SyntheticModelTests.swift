@@ -30,6 +30,8 @@ struct SyntheticModelTests {
                         seed: 6, longRope: true), 1e-4),
         (SyntheticModel(name: "phi3, a sliding window of 3 positions", architecture: "phi3", separateOutput: true, seed: 7, slidingWindow: 3), 1e-4),
         (SyntheticModel(name: "llama, 4 heads of 32 in a 64-wide model (attention.key_length)", seed: 8, keyLength: 32), 1e-4),
+        (SyntheticModel(name: "gemma3, 7 layers (one global), a window of 3, heads of 32, head norms and post norms, GELU", architecture: "gemma3",
+                        layers: 7, ropeBase: 1_000_000, epsilon: 1e-6, seed: 10, slidingWindow: 3, keyLength: 32), 1e-4),
         (SyntheticModel(name: "qwen2, 4 heads of 8 in a 64-wide model, biases", architecture: "qwen2", ropeBase: 1_000_000, epsilon: 1e-6,
                         separateOutput: true, seed: 9, keyLength: 8), 1e-4),
     ]
@@ -78,7 +80,7 @@ struct SyntheticModelTests {
         try ForwardTests.logits(tokens, context: CPUBackend(model: model, threads: 2, contextLength: context))
     }
 
-    @Test("architectures other than llama, qwen2 and phi3 are refused by name")
+    @Test("architectures other than llama, qwen2, phi3 and gemma3 are refused by name")
     func refusesArchitectures() throws {
         for architecture in ["gpt2", "mamba"] {
             let model = SyntheticModel(name: architecture, architecture: architecture)
@@ -87,7 +89,7 @@ struct SyntheticModelTests {
             }
             let message = try #require(error).description
             #expect(message.contains("architecture \(architecture) is not supported"), "\(message)")
-            #expect(message.contains("llama, qwen2, phi3"), "\(message)")
+            #expect(message.contains("llama, qwen2, phi3, gemma3"), "\(message)")
         }
     }
 

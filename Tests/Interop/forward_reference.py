@@ -10,6 +10,10 @@ are permuted for adjacent pairs), and phi3 (the neox layout, query/key/value row
 `rope.scaling.original_context_length`, and cos and sin scaled by `rope.scaling.attn_factor`). With a
 `rope_freqs.weight` tensor (Llama 3.1's long-context scaling), frequency i is divided by its factor i.
 With `phi3.attention.sliding_window` W, a token attends to the last W positions only (its own included).
+And gemma3: the embedding scaled by sqrt(dim); each query and key head RMS-normalized with its own weight
+before RoPE (neox layout); the attention's and the feed-forward's outputs RMS-normalized
+(post_attention_norm, post_ffw_norm) before they are added; GELU (tanh) gating; every layer but each
+sixth uses the sliding window and RoPE base 10000, the others the full context and `rope.freq_base`.
 Without `output.weight` the embedding is the output head.
 
 With --q8-activations, the input of every matrix multiplication is first rounded the way a CPU backend
@@ -55,8 +59,8 @@ def weight(name):
 
 
 arch = bytes(fields["general.architecture"].parts[fields["general.architecture"].data[0]]).decode()
-if arch not in ("llama", "qwen2", "phi3"):
-    sys.exit(f"forward_reference.py: architecture {arch} is not llama, qwen2 or phi3")
+if arch not in ("llama", "qwen2", "phi3", "gemma3"):
+    sys.exit(f"forward_reference.py: architecture {arch} is not llama, qwen2, phi3 or gemma3")
 layers = int(scalar(f"{arch}.block_count"))
 heads = int(scalar(f"{arch}.attention.head_count"))
 kv_heads = int(scalar(f"{arch}.attention.head_count_kv"))
@@ -90,15 +94,15 @@ def rms_norm(x, w):
 
 # The elements RoPE rotates together. Qwen2 keeps Hugging Face's rotate_half layout ("neox"): element i
 # with i + head_dim/2. GGUF llama weights are permuted for ggml's "normal" rope: adjacent pairs.
-if arch in ("qwen2", "phi3"):
+if arch in ("qwen2", "phi3", "gemma3"):
     first, second = np.arange(head_dim // 2), np.arange(head_dim // 2, head_dim)
 else:
     first, second = np.arange(0, head_dim, 2), np.arange(1, head_dim, 2)
 
 
-def rope(x, positions):
+def rope(x, positions, rope_base=None):
     exponents = np.arange(0, head_dim, 2, dtype=np.float64)  # 2i for pair i
-    inverse = base ** (-exponents / head_dim) / frequency_factors
+    inverse = (base if rope_base is None else rope_base) ** (-exponents / head_dim) / frequency_factors
     angles = np.outer(positions, inverse)  # (n, head_dim/2)
     cos, sin = magnitude * np.cos(angles)[:, None, :], magnitude * np.sin(angles)[:, None, :]
     a, b = x[..., first], x[..., second]
@@ -118,10 +122,13 @@ def project(h, name, rows):
 n = len(tokens)
 x = embedding[tokens].astype(np.float64)
 positions = np.arange(n, dtype=np.float64)
-mask = np.triu(np.full((n, n), -np.inf), 1)
-if arch == "phi3" and f"{arch}.attention.sliding_window" in fields:
+full_mask = np.triu(np.full((n, n), -np.inf), 1)
+window_mask = full_mask.copy()
+if arch in ("phi3", "gemma3") and f"{arch}.attention.sliding_window" in fields:
     window = int(scalar(f"{arch}.attention.sliding_window"))
-    mask[np.subtract.outer(np.arange(n), np.arange(n)) >= window] = -np.inf
+    window_mask[np.subtract.outer(np.arange(n), np.arange(n)) >= window] = -np.inf
+if arch == "gemma3":
+    x = x * np.sqrt(dim)
 for layer in range(layers):
     prefix = f"blk.{layer}."
     h = rms_norm(x, weight(prefix + "attn_norm.weight")[0])
@@ -136,7 +143,13 @@ for layer in range(layers):
         q = project(h, prefix + "attn_q", heads)
         k = project(h, prefix + "attn_k", kv_heads)
         v = project(h, prefix + "attn_v", kv_heads)
-    q, k = rope(q, positions), rope(k, positions)
+    local = arch != "gemma3" or (layer + 1) % 6 != 0
+    mask = window_mask if local else full_mask
+    layer_base = 10000.0 if arch == "gemma3" and local else None
+    if arch == "gemma3":
+        q = rms_norm(q, weight(prefix + "attn_q_norm.weight")[0])
+        k = rms_norm(k, weight(prefix + "attn_k_norm.weight")[0])
+    q, k = rope(q, positions, layer_base), rope(k, positions, layer_base)
     group = heads // kv_heads
     out = np.empty((n, heads, head_dim))
     for head in range(heads):
@@ -144,7 +157,10 @@ for layer in range(layers):
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         scores /= scores.sum(axis=1, keepdims=True)
         out[:, head, :] = scores @ v[:, head // group, :]
-    x = x + matmul(out.reshape(n, heads * head_dim), prefix + "attn_output.weight")
+    attended = matmul(out.reshape(n, heads * head_dim), prefix + "attn_output.weight")
+    if arch == "gemma3":
+        attended = rms_norm(attended, weight(prefix + "post_attention_norm.weight")[0])
+    x = x + attended
     h = rms_norm(x, weight(prefix + "ffn_norm.weight")[0])
     if arch == "phi3":
         gate_up = matmul(h, prefix + "ffn_up.weight")
@@ -152,7 +168,14 @@ for layer in range(layers):
     else:
         gate = matmul(h, prefix + "ffn_gate.weight")
         up = matmul(h, prefix + "ffn_up.weight")
-    x = x + matmul(gate / (1 + np.exp(-gate)) * up, prefix + "ffn_down.weight")
+    if arch == "gemma3":
+        activated = 0.5 * gate * (1 + np.tanh(0.7978845608 * (gate + 0.044715 * gate ** 3)))
+    else:
+        activated = gate / (1 + np.exp(-gate))
+    down = matmul(activated * up, prefix + "ffn_down.weight")
+    if arch == "gemma3":
+        down = rms_norm(down, weight(prefix + "post_ffw_norm.weight")[0])
+    x = x + down
 x = rms_norm(x, weight("output_norm.weight")[0])
 logits = matmul(x, "output.weight" if has_tensor("output.weight") else "token_embd.weight")
 print(json.dumps({"logits": logits.astype(np.float32).tolist()}))

@@ -89,6 +89,10 @@ public struct SyntheticModel: Sendable, CustomTestStringConvertible {
         for layer in 0..<layers {
             let prefix = "blk.\(layer)."
             all.append(vector(prefix + "attn_norm.weight", dimension, .scales))
+            if architecture == "gemma3" {
+                all += [vector(prefix + "attn_q_norm.weight", headDimension, .scales), vector(prefix + "attn_k_norm.weight", headDimension, .scales),
+                        vector(prefix + "post_attention_norm.weight", dimension, .scales), vector(prefix + "post_ffw_norm.weight", dimension, .scales)]
+            }
             if architecture == "phi3" {
                 all.append(matrix(prefix + "attn_qkv.weight", columns: dimension, rows: queryDimension + 2 * kvDimension))
             } else {

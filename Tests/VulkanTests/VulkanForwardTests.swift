@@ -144,6 +144,8 @@ struct VulkanForwardTests {
                        longRope: true, slidingWindow: 3),
         SyntheticModel(name: "llama, 4 heads of 32 in a 64-wide model", seed: 8, keyLength: 32),
         SyntheticModel(name: "phi3, 4 heads of 8 in a 64-wide model", architecture: "phi3", seed: 9, keyLength: 8),
+        SyntheticModel(name: "gemma3, 7 layers, a window of 3, heads of 32", architecture: "gemma3", layers: 7, ropeBase: 1_000_000, epsilon: 1e-6,
+                       seed: 10, slidingWindow: 3, keyLength: 32),
     ]
 
     /// Float weights keep the CPU's activations float too (it matches numpy within 1e-4 on these): the
@@ -208,6 +210,23 @@ struct VulkanForwardTests {
         } throws: { error in
             let text = "\(error)"
             return text.contains("cannot run mowai's kernels: the model needs") && text.contains("KV cache") && text.contains("it has")
+        }
+    }
+
+    @Test("Gemma 3 270M (Q4_K, Q5_0, Q6_K, Q8_0; head and post norms; a 262k-row output head in parts) matches numpy's float32",
+          .enabled(if: GemmaModel.isPresent && hasReference, "needs Gemma 3 270M (make setup) and python3 with gguf and numpy"))
+    func gemmaMatchesNumpy() throws {
+        let file = try GGUFModelFile(path: GemmaModel.path)
+        let model = try LlamaModel(file: file)
+        let tokens = try Tokenizer(gguf: file.gguf).encode("The three primary colors are")
+        let gpu = try VulkanBackend(model: model, device: try TestDevice.open(), shape: BackendShape(sequences: 1, contextLength: 32))
+        let actual = try Self.logits(gpu, tokens)
+        struct Result: Decodable { let logits: [[Float]] }
+        let output = try PythonReference.script("forward_reference.py", [GemmaModel.path] + tokens.map(String.init))
+        let exact = try JSONDecoder().decode(Result.self, from: output).logits
+        for position in tokens.indices {
+            let kl = klDivergence(exact[position], actual[position])
+            #expect(kl < Self.exactBound, "position \(position): KL \(kl)")
         }
     }
 }
