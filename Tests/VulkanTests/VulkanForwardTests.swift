@@ -152,7 +152,7 @@ struct VulkanForwardTests {
     /// backends differ by the device's half-precision cache, whose keys and values of a few units round
     /// by up to 2e-3, carried to the logits as up to 0.01 (measured). A wrong rotation, missing biases,
     /// unapplied frequency factors or misgrouped heads move some logit by more than 1.
-    @Test("synthetic llama, qwen2 and phi3 models give the CPU backend's logits at every position, with the device's and a GPU's kernel shapes",
+    @Test("synthetic llama, qwen2, phi3 and gemma3 models give the CPU backend's logits at every position, with the device's and a GPU's kernel shapes",
           arguments: synthetic)
     func syntheticMatchesCPU(_ synthetic: SyntheticModel) throws {
         try synthetic.withFile { path in
