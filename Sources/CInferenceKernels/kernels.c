@@ -320,3 +320,13 @@ float mowai_read_sum(const float *x, size_t n) {
     for (; j < n; j++) s0 += x[j];
     return s0 + s1 + s2 + s3;
 }
+
+void mowai_gated_activation(float *g, const float *u, int n, int gelu) {
+#ifdef MOWAI_HAS_X86
+    if (has_avx2()) { mowai_avx2_gated_activation(g, u, n, gelu); return; }
+#endif
+    for (int i = 0; i < n; i++) {
+        const float x = g[i], z = gelu ? 1.5957691216057308f * (x + 0.044715f * x * x * x) : x;
+        g[i] = x / (1 + expf(-z)) * u[i];
+    }
+}

@@ -50,6 +50,7 @@ void mowai_avx2_attention(const float *q, const float *keys, const float *values
 float mowai_avx2_dot_f32(const float *a, const float *b, int n);
 void mowai_avx2_axpy_f32(float *y, float a, const float *x, int n);
 float mowai_avx2_read_sum(const float *x, size_t n);
+void mowai_avx2_gated_activation(float *g, const float *u, int n, int gelu);
 #endif
 
 /// Q4_K's 6-bit scale and minimum of sub-block j, packed into 12 bytes (portable and SIMD kernels alike).

@@ -218,15 +218,7 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
     private func gatedActivation(row t: Int, _ activation: ForwardProgram.GateActivation) {
         let width = model.config.feedForward
         let g = gate[t * width], u = up[t * width]
-        switch activation {
-        case .silu:
-            for i in 0..<width { g[i] = g[i] / (1 + expf(-g[i])) * u[i] }
-        case .gelu:
-            for i in 0..<width {
-                let x = g[i]
-                g[i] = 0.5 * x * (1 + tanhf(0.7978845608 * (x + 0.044715 * x * x * x))) * u[i]
-            }
-        }
+        mowai_gated_activation(g, u, Int32(width), activation == .gelu ? 1 : 0)
         mowai_quantize_q8(g, quantized[t * width / 32], Int32(width))
     }
 }

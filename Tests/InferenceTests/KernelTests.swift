@@ -57,6 +57,23 @@ struct KernelTests {
         }
     }
 
+    @Test("the gated activations (SiLU, and GELU in its tanh form) match the formulas to float precision")
+    func gatedActivation() {
+        var random = SamplingRandom(seed: 21)
+        let x = (0..<203).map { i in i < 4 ? [Float(0), -100, 100, -9.5][i] : Float.random(in: -12...12, using: &random) }
+        let u = (0..<203).map { _ in Float.random(in: -2...2, using: &random) }
+        for gelu in [false, true] {
+            var g = x
+            mowai_gated_activation(&g, u, Int32(g.count), gelu ? 1 : 0)
+            for i in x.indices {
+                let v = Double(x[i])
+                let activated = gelu ? 0.5 * v * (1 + tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))) : v / (1 + exp(-v))
+                let expected = activated * Double(u[i])
+                #expect(abs(Double(g[i]) - expected) <= 1e-5 * max(1, abs(expected)), "\(gelu ? "GELU" : "SiLU")(\(x[i])) × \(u[i]): \(g[i]) vs \(expected)")
+            }
+        }
+    }
+
     @Test("activations round into blocks of 32 with their scale and sum; zeros stay zero")
     func quantize() {
         let values: [Float] = (0..<64).map { $0 < 32 ? Float($0 - 16) / 4 : 0 }

@@ -54,6 +54,10 @@ float mowai_dot_f32(const float *a, const float *b, int n);
 /// y += a·x
 void mowai_axpy_f32(float *y, float a, const float *x, int n);
 
+/// g[i] = act(g[i]) · u[i] for the gated feed-forward: act is SiLU, or with `gelu` GELU (tanh form, as
+/// x·σ(2·√(2/π)·(x + 0.044715x³)), the same function).
+void mowai_gated_activation(float *g, const float *u, int n, int gelu);
+
 /// The sum of n floats, read as fast as the core can stream them (memory bandwidth measurement).
 float mowai_read_sum(const float *x, size_t n);
 
