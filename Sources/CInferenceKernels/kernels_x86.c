@@ -154,38 +154,6 @@ MOWAI_AVX2 void mowai_avx2_quantize_q8(const float *x, mowai_q8_block *out, int 
     }
 }
 
-MOWAI_AVX2 void mowai_avx2_attention(const float *q, const float *keys, const float *values, int stride, int count,
-                                     int size, float scale, float *scores, float *out) {
-    float best = -INFINITY;
-    for (int p = 0; p < count; p++) {
-        const float *k = keys + (size_t)p * stride;
-        __m256 acc = _mm256_setzero_ps();
-        for (int j = 0; j < size; j += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + j), _mm256_loadu_ps(k + j), acc);
-        scores[p] = hsum(acc) * scale;
-        best = scores[p] > best ? scores[p] : best;
-    }
-    float total = 0;
-    for (int p = 0; p < count; p++) { scores[p] = expf(scores[p] - best); total += scores[p]; }
-    const float inverse = 1 / total;
-    for (int j = 0; j < size; j += 8) {
-        __m256 acc = _mm256_setzero_ps();
-        for (int p = 0; p < count; p++) acc = _mm256_fmadd_ps(_mm256_set1_ps(scores[p]), _mm256_loadu_ps(values + (size_t)p * stride + j), acc);
-        _mm256_storeu_ps(out + j, _mm256_mul_ps(acc, _mm256_set1_ps(inverse)));
-    }
-}
-
-MOWAI_AVX2 float mowai_avx2_dot_f32(const float *a, const float *b, int n) {
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    int j = 0;
-    for (; j + 16 <= n; j += 16) {
-        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(b + j), acc0);
-        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j + 8), _mm256_loadu_ps(b + j + 8), acc1);
-    }
-    float sum = hsum(_mm256_add_ps(acc0, acc1));
-    for (; j < n; j++) sum += a[j] * b[j];
-    return sum;
-}
-
 /// e^x for eight lanes: x = k·ln 2 + r with |r| ≤ ln 2 / 2, e^r by its Taylor polynomial to r⁶ (relative
 /// error below 2e-7), 2^k through the exponent bits. Inputs are clamped to ±87 (beyond, σ is 0 or 1 anyway).
 MOWAI_INLINE __m256 exp8(__m256 x) {
@@ -203,6 +171,80 @@ MOWAI_INLINE __m256 exp8(__m256 x) {
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
     const __m256i exponent = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
     return _mm256_mul_ps(p, _mm256_castsi256_ps(exponent));
+}
+
+/// One head over `count` positions. The loops keep four independent FMA chains in flight (four keys at a
+/// time for the scores, 32 dimensions at a time for the values): one chain would wait on the FMA's
+/// latency and run at a quarter of the core's rate. The exponentials go eight at a time too.
+MOWAI_AVX2 void mowai_avx2_attention(const float *q, const float *keys, const float *values, int stride, int count,
+                                     int size, float scale, float *scores, float *out) {
+    int p = 0;
+    for (; p + 4 <= count; p += 4) {
+        const float *k = keys + (size_t)p * stride;
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+        for (int j = 0; j < size; j += 8) {
+            const __m256 qj = _mm256_loadu_ps(q + j);
+            a0 = _mm256_fmadd_ps(qj, _mm256_loadu_ps(k + j), a0);
+            a1 = _mm256_fmadd_ps(qj, _mm256_loadu_ps(k + stride + j), a1);
+            a2 = _mm256_fmadd_ps(qj, _mm256_loadu_ps(k + 2 * (size_t)stride + j), a2);
+            a3 = _mm256_fmadd_ps(qj, _mm256_loadu_ps(k + 3 * (size_t)stride + j), a3);
+        }
+        scores[p] = hsum(a0) * scale;
+        scores[p + 1] = hsum(a1) * scale;
+        scores[p + 2] = hsum(a2) * scale;
+        scores[p + 3] = hsum(a3) * scale;
+    }
+    for (; p < count; p++) {
+        const float *k = keys + (size_t)p * stride;
+        __m256 acc = _mm256_setzero_ps();
+        for (int j = 0; j < size; j += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + j), _mm256_loadu_ps(k + j), acc);
+        scores[p] = hsum(acc) * scale;
+    }
+    float best = -INFINITY;
+    for (p = 0; p < count; p++) best = scores[p] > best ? scores[p] : best;
+    __m256 sums = _mm256_setzero_ps();
+    const __m256 top = _mm256_set1_ps(best);
+    for (p = 0; p + 8 <= count; p += 8) {
+        const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(scores + p), top));
+        _mm256_storeu_ps(scores + p, e);
+        sums = _mm256_add_ps(sums, e);
+    }
+    float total = hsum(sums);
+    for (; p < count; p++) { scores[p] = expf(scores[p] - best); total += scores[p]; }
+    const __m256 inverse = _mm256_set1_ps(1 / total);
+    int j = 0;
+    for (; j + 32 <= size; j += 32) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+        for (p = 0; p < count; p++) {
+            const __m256 w = _mm256_set1_ps(scores[p]);
+            const float *v = values + (size_t)p * stride + j;
+            a0 = _mm256_fmadd_ps(w, _mm256_loadu_ps(v), a0);
+            a1 = _mm256_fmadd_ps(w, _mm256_loadu_ps(v + 8), a1);
+            a2 = _mm256_fmadd_ps(w, _mm256_loadu_ps(v + 16), a2);
+            a3 = _mm256_fmadd_ps(w, _mm256_loadu_ps(v + 24), a3);
+        }
+        _mm256_storeu_ps(out + j, _mm256_mul_ps(a0, inverse));
+        _mm256_storeu_ps(out + j + 8, _mm256_mul_ps(a1, inverse));
+        _mm256_storeu_ps(out + j + 16, _mm256_mul_ps(a2, inverse));
+        _mm256_storeu_ps(out + j + 24, _mm256_mul_ps(a3, inverse));
+    }
+    for (; j < size; j += 8) {
+        __m256 acc = _mm256_setzero_ps();
+        for (p = 0; p < count; p++) acc = _mm256_fmadd_ps(_mm256_set1_ps(scores[p]), _mm256_loadu_ps(values + (size_t)p * stride + j), acc);
+        _mm256_storeu_ps(out + j, _mm256_mul_ps(acc, inverse));
+    }
+}
+
+MOWAI_AVX2 float mowai_avx2_dot_f32(const float *a, const float *b, int n) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    int j = 0;
+    for (; j + 16 <= n; j += 16) {
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(b + j), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j + 8), _mm256_loadu_ps(b + j + 8), acc1);
+    }
+    float sum = hsum(_mm256_add_ps(acc0, acc1));
+    for (; j < n; j++) sum += a[j] * b[j];
+    return sum;
 }
 
 MOWAI_AVX2 void mowai_avx2_gated_activation(float *g, const float *u, int n, int gelu) {

@@ -19,12 +19,13 @@ struct VulkanForwardTests {
     /// The Vulkan kernels keep float32 activations and store keys and values as halves: against numpy's
     /// exact float32 they measure KL ≤ 2e-6 and logits within 0.02, so they are held to KL 1e-4 and 0.05.
     /// The CPU backend rounds each matrix's input to 8 bits (as llama.cpp's does), which alone costs KL
-    /// up to 0.02 on these prompts (measured device against CPU; ForwardTests measures 0.001–0.006 on the
-    /// first): the two backends are held to twice that. A misread block, a wrong rotation or a stale cache
-    /// row gives KL of 0.1 to several.
+    /// up to 0.045 on these prompts (measured device against CPU; which values round which way is chaotic,
+    /// and moved from 0.02 to 0.045 when the CPU's attention changed its summation order): the two are held
+    /// to 0.08. The device's own accuracy is held far tighter against numpy above. A misread block, a wrong
+    /// rotation or a stale cache row gives KL of 0.1 to several.
     static let exactBound = 1e-4
     static let exactLogitBound: Float = 0.05
-    static let divergenceBound = 0.04
+    static let divergenceBound = 0.08
 
     static func argmax(_ values: [Float]) -> Int { values.indices.max { values[$0] < values[$1] } ?? 0 }
 
@@ -59,7 +60,7 @@ struct VulkanForwardTests {
         return (tokens, logits)
     }
 
-    @Test("the default model's logits on the device stay within KL 0.04 of the CPU backend's at every position, and the same tokens win",
+    @Test("the default model's logits on the device stay within KL 0.08 of the CPU backend's at every position, and the same tokens win",
           .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
     func defaultModelMatchesCPU() throws {
         let (tokenizer, gpu, cpu) = try Self.defaultModel()
