@@ -9,7 +9,7 @@ extension RealModelTests {
         func aHostedAgentAnswersATypedTask() async throws {
             try DefaultModel.require()
             let agent = ShippedAgent.all[1].path
-            let terminal = try TmuxTerminal(columns: 120, rows: 40,
+            let terminal = try TmuxTerminal(columns: 120, rows: 70,
                                             mowai: ["tui", "--port", "0", "--persona", "pragmatist", "--agent", agent] + RealModelTests.threads)
             defer { terminal.close() }
             try await terminal.waitFor("the agent in the roster", within: 60) { $0.pane(titled: "Agents 1")?.joined().contains("pragmatist") == true }
