@@ -46,4 +46,4 @@ fi
 "$(dirname "$0")/fetch-model.sh"
 
 # Gemma 3 270M (Q4_K_M: K-quants, a SentencePiece vocabulary of 262k), for the tests of the models users bring.
-"$(dirname "$0")/fetch-gemma.sh"
+"$(dirname "$0")/fetch-model.sh" gemma3

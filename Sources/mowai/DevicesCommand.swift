@@ -54,7 +54,7 @@ struct DevicesCommand: ParsableCommand {
 
     func run() throws {
         let report = Self.report(Accelerator.devices())
-        print(json ? try jsonText(report) : table(report))
+        print(json ? try reportJSON(report) : table(report))
     }
 
     static func report(_ listed: Result<[VulkanDeviceInfo], VulkanError>) -> Report {
@@ -75,13 +75,6 @@ struct DevicesCommand: ParsableCommand {
         Device(index: info.index, name: info.name, type: info.kind.rawValue, driver: info.driver, apiVersion: info.apiVersion,
                heaps: info.heaps.map { Heap(bytes: $0.bytes, deviceLocal: $0.deviceLocal) }, subgroupSize: info.subgroupSize,
                float16: info.float16, int8: info.int8, maxStorageBufferRange: info.maxStorageBufferRange, timestamps: info.timestamps)
-    }
-
-    private func jsonText(_ report: Report) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Driver strings come from outside: escaped like every other JSON mowai prints.
-        return Sanitizer.json(String(decoding: try encoder.encode(report), as: UTF8.self))
     }
 
     private func table(_ report: Report) -> String {

@@ -148,7 +148,7 @@ struct ModelBenchCommand: ParsableCommand {
                 device: device, loadSeconds: loadSeconds, runs: runs, peakRSSBytes: peak,
                 kvCacheBytes: 2 * c.layers * used * c.kvDimension * cacheScalar, decodeBytesPerToken: llama.program(contextLength: used).decodeWeightBytes,
                 parallel: sequenceCounts.isEmpty ? nil : parallelRuns, dispatchesPerToken: dispatches, kernelGroups: groups)
-            print(json ? try jsonText(report) : table(report))
+            print(json ? try reportJSON(report) : table(report))
         }
     }
 
@@ -215,13 +215,6 @@ struct ModelBenchCommand: ParsableCommand {
             tg = max(tg, Double(decodeTokens) / (ContinuousClock.now - decodeStart).seconds)
         }
         return (pp, tg)
-    }
-
-    private func jsonText(_ report: Report) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // The device's name comes from its driver: escaped like every other JSON mowai prints.
-        return Sanitizer.json(String(decoding: try encoder.encode(report), as: UTF8.self))
     }
 
     private func table(_ report: Report) -> String {

@@ -19,7 +19,7 @@ public enum DefaultModel {
     }
 }
 
-/// Gemma 3 270M (Q4_K_M), which `make setup` fetches beside the default model (scripts/fetch-gemma.sh).
+/// Gemma 3 270M (Q4_K_M), which `make setup` fetches beside the default model (scripts/fetch-model.sh gemma3).
 public enum GemmaModel {
     public static var path: String { DefaultModel.modelsDirectory + "/gemma-3-270m-q4_k_m.gguf" }
     public static var isPresent: Bool { FileManager.default.fileExists(atPath: path) }
