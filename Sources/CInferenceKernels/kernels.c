@@ -204,21 +204,47 @@ static int has_avx2(void) {
 #endif
 }
 
-static int has_vnni(void) {
+/// The best SIMD variant this CPU has: the u8×s8 dot-product instruction it has beyond AVX2.
+static int best_variant(void) {
 #ifdef MOWAI_HAS_X86
     static int cached = -1;
     if (cached < 0) {
         unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
         // CPUID.(EAX=7,ECX=1):EAX bit 4 is AVX-VNNI; it uses the same register state as AVX2.
-        cached = has_avx2() && __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && ((eax >> 4) & 1);
+        if (__get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && ((eax >> 4) & 1)) cached = MOWAI_ISA_AVX_VNNI;
+        else if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl")) cached = MOWAI_ISA_AVX512_VNNI;
+        else cached = MOWAI_ISA_AVX2;
     }
     return cached;
 #else
+    return MOWAI_ISA_AVX2;
+#endif
+}
+
+/// Whether this CPU can run variant `isa` (which needs AVX2 first of all).
+static int has_variant(int isa) {
+    if (!has_avx2()) return 0;
+#ifdef MOWAI_HAS_X86
+    switch (isa) {
+    case MOWAI_ISA_AVX2: return 1;
+    case MOWAI_ISA_AVX_VNNI: return best_variant() == MOWAI_ISA_AVX_VNNI;
+    case MOWAI_ISA_AVX512_VNNI: return __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl");
+    default: return 0;
+    }
+#else
+    (void)isa;
     return 0;
 #endif
 }
 
-const char *mowai_kernel_isa(void) { return has_avx2() ? (has_vnni() ? "avx2+vnni" : "avx2") : "scalar"; }
+const char *mowai_kernel_isa(void) {
+    if (!has_avx2()) return "scalar";
+    switch (best_variant()) {
+    case MOWAI_ISA_AVX_VNNI: return "avx2+vnni";
+    case MOWAI_ISA_AVX512_VNNI: return "avx2+avx512vnni";
+    default: return "avx2";
+    }
+}
 
 int mowai_kernel_supports(int type) { return mowai_portable_dot(type) != NULL; }
 
@@ -243,14 +269,32 @@ void mowai_quantize_q8(const float *x, mowai_q8_block *out, int n) {
     }
 }
 
+int mowai_matmul_variant(int isa, int type, const void *weights, size_t row_bytes, int columns, int row_begin,
+                         int row_end, const mowai_q8_block *x_q8, const float *x_f32, int tokens, float *out,
+                         int out_stride) {
+#ifdef MOWAI_HAS_X86
+    if (!has_variant(isa)) return 0;
+    mowai_matmul_fn fast;
+    switch (isa) {
+    case MOWAI_ISA_AVX_VNNI: fast = mowai_vnni_matmul(type); break;
+    case MOWAI_ISA_AVX512_VNNI: fast = mowai_vnni512_matmul(type); break;
+    default: fast = mowai_avx2_matmul(type); break;
+    }
+    if (!fast) return 0;
+    fast(weights, row_bytes, columns, row_begin, row_end, x_q8, x_f32, tokens, out, out_stride);
+    return 1;
+#else
+    (void)isa; (void)type; (void)weights; (void)row_bytes; (void)columns; (void)row_begin; (void)row_end;
+    (void)x_q8; (void)x_f32; (void)tokens; (void)out; (void)out_stride;
+    return 0;
+#endif
+}
+
 void mowai_matmul(int type, const void *weights, size_t row_bytes, int columns, int row_begin, int row_end,
                   const mowai_q8_block *x_q8, const float *x_f32, int tokens, float *out, int out_stride) {
-#ifdef MOWAI_HAS_X86
-    if (has_avx2()) {
-        mowai_matmul_fn fast = has_vnni() ? mowai_vnni_matmul(type) : mowai_avx2_matmul(type);
-        if (fast) { fast(weights, row_bytes, columns, row_begin, row_end, x_q8, x_f32, tokens, out, out_stride); return; }
-    }
-#endif
+    if (has_avx2() && mowai_matmul_variant(best_variant(), type, weights, row_bytes, columns, row_begin, row_end,
+                                           x_q8, x_f32, tokens, out, out_stride))
+        return;
     mowai_matmul_portable(type, weights, row_bytes, columns, row_begin, row_end, x_q8, x_f32, tokens, out, out_stride);
 }
 

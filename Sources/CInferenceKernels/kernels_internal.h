@@ -44,6 +44,8 @@ typedef void (*mowai_matmul_fn)(const void *weights, size_t row_bytes, int colum
 mowai_matmul_fn mowai_avx2_matmul(int type);
 /// The same with AVX-VNNI's one-instruction u8×s8 dot product, for CPUs that have it.
 mowai_matmul_fn mowai_vnni_matmul(int type);
+/// The same instruction from AVX512-VNNI on 256-bit registers, for CPUs with AVX-512 but not AVX-VNNI.
+mowai_matmul_fn mowai_vnni512_matmul(int type);
 void mowai_avx2_quantize_q8(const float *x, mowai_q8_block *out, int n);
 void mowai_avx2_attention(const float *q, const float *keys, const float *values, int stride, int count, int size,
                           float scale, float *scores, float *out);

@@ -8,53 +8,79 @@ import Testing
 /// gguf package): for every weight type, rows × tokens, SIMD and portable loops alike.
 @Suite("CPU kernels")
 struct KernelTests {
-    static let columns = 512
     static let rows = 7
-    static let tokens = 6
 
-    static func weights(_ type: GGMLType, using random: inout SamplingRandom) -> [UInt8] {
+    /// One token (decode), and 11: a full pass of eight tokens over each row, then three.
+    static let tokenCounts = [1, 11]
+
+    /// The SIMD variants this CPU has, by name.
+    static let variants: [(name: String, isa: Int32)] = [
+        ("avx2", Int32(MOWAI_ISA_AVX2)), ("avx-vnni", Int32(MOWAI_ISA_AVX_VNNI)), ("avx512-vnni", Int32(MOWAI_ISA_AVX512_VNNI)),
+    ]
+
+    static func weights(_ type: GGMLType, columns: Int, using random: inout SamplingRandom) -> [UInt8] {
         RandomWeights.bytes(type, rows: rows, columns: columns, using: &random)
     }
 
-    @Test("every type's matmul equals the dequantized dot product with the rounded activations",
+    @Test("every type's matmul, in every SIMD variant this CPU has, equals the dequantized dot product with the rounded activations",
           arguments: [GGMLType.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K])
     func matmul(type: GGMLType) {
+        // The K-quants come in superblocks of 256; the others get an odd number of 32-value blocks.
+        let columns = [.q4_K, .q5_K, .q6_K].contains(type) ? 512 : 544
         var random = SamplingRandom(seed: UInt64(type.rawValue) + 1)
-        let weights = Self.weights(type, using: &random)
-        let activations = (0..<Self.tokens * Self.columns).map { _ in Float.random(in: -3...3, using: &random) }
-        var quantized = [mowai_q8_block](repeating: mowai_q8_block(), count: Self.tokens * Self.columns / 32)
-        mowai_quantize_q8(activations, &quantized, Int32(activations.count))
-        // Quantized types see the activations as rounded; float types see them as they are.
-        let seen: [Float] = mowai_kernel_takes_q8(Int32(type.rawValue)) != 0
-            ? quantized.flatMap { block in withUnsafeBytes(of: block.q) { $0.map { Float(Int8(bitPattern: $0)) * block.d } } }
-            : activations
+        let weights = Self.weights(type, columns: columns, using: &random)
         let rowBytes = weights.count / Self.rows
-        var fast = [Float](repeating: .nan, count: Self.tokens * Self.rows)
-        var portable = fast
-        weights.withUnsafeBytes { w in
-            mowai_matmul(Int32(type.rawValue), w.baseAddress, rowBytes, Int32(Self.columns), 0, Int32(Self.rows),
-                         quantized, activations, Int32(Self.tokens), &fast, Int32(Self.rows))
-            mowai_matmul_portable(Int32(type.rawValue), w.baseAddress, rowBytes, Int32(Self.columns), 0, Int32(Self.rows),
-                                  quantized, activations, Int32(Self.tokens), &portable, Int32(Self.rows))
-        }
-        var row = [Float](repeating: 0, count: Self.columns)
+        var row = [Float](repeating: 0, count: columns)
+        var dequantized = [[Float]]()
         for r in 0..<Self.rows {
             weights.withUnsafeBytes { w in
                 row.withUnsafeMutableBufferPointer {
-                    Dequantize.elements(Self.columns, of: type, from: UnsafeRawBufferPointer(rebasing: w[(r * rowBytes)...]), into: $0)
+                    Dequantize.elements(columns, of: type, from: UnsafeRawBufferPointer(rebasing: w[(r * rowBytes)...]), into: $0)
                 }
             }
-            for t in 0..<Self.tokens {
-                var expected: Double = 0, magnitude: Double = 0
-                for j in 0..<Self.columns {
-                    expected += Double(row[j]) * Double(seen[t * Self.columns + j])
-                    magnitude += abs(Double(row[j]) * Double(seen[t * Self.columns + j]))
+            dequantized.append(row)
+        }
+        var ranVariants = 0
+        for tokens in Self.tokenCounts {
+            let activations = (0..<tokens * columns).map { _ in Float.random(in: -3...3, using: &random) }
+            var quantized = [mowai_q8_block](repeating: mowai_q8_block(), count: tokens * columns / 32)
+            mowai_quantize_q8(activations, &quantized, Int32(activations.count))
+            // Quantized types see the activations as rounded; float types see them as they are.
+            let seen: [Float] = mowai_kernel_takes_q8(Int32(type.rawValue)) != 0
+                ? quantized.flatMap { block in withUnsafeBytes(of: block.q) { $0.map { Float(Int8(bitPattern: $0)) * block.d } } }
+                : activations
+            var results = [(name: String, out: [Float])]()
+            var portable = [Float](repeating: .nan, count: tokens * Self.rows)
+            weights.withUnsafeBytes { w in
+                mowai_matmul_portable(Int32(type.rawValue), w.baseAddress, rowBytes, Int32(columns), 0, Int32(Self.rows),
+                                      quantized, activations, Int32(tokens), &portable, Int32(Self.rows))
+                for variant in Self.variants {
+                    var out = [Float](repeating: .nan, count: tokens * Self.rows)
+                    if mowai_matmul_variant(variant.isa, Int32(type.rawValue), w.baseAddress, rowBytes, Int32(columns), 0,
+                                            Int32(Self.rows), quantized, activations, Int32(tokens), &out, Int32(Self.rows)) != 0 {
+                        results.append((variant.name, out))
+                    }
                 }
-                let tolerance = 1e-5 * magnitude + 1e-6
-                #expect(abs(Double(fast[t * Self.rows + r]) - expected) <= tolerance, "\(type) row \(r) token \(t): \(fast[t * Self.rows + r]) vs \(expected)")
-                #expect(abs(Double(portable[t * Self.rows + r]) - expected) <= tolerance, "\(type) portable row \(r) token \(t)")
+            }
+            results.append(("portable", portable))
+            ranVariants = max(ranVariants, results.count)
+            for r in 0..<Self.rows {
+                for t in 0..<tokens {
+                    var expected: Double = 0, magnitude: Double = 0
+                    for j in 0..<columns {
+                        expected += Double(dequantized[r][j]) * Double(seen[t * columns + j])
+                        magnitude += abs(Double(dequantized[r][j]) * Double(seen[t * columns + j]))
+                    }
+                    let tolerance = 1e-5 * magnitude + 1e-6
+                    for (name, out) in results {
+                        #expect(abs(Double(out[t * Self.rows + r]) - expected) <= tolerance,
+                                "\(type) \(name), \(tokens) tokens: row \(r) token \(t): \(out[t * Self.rows + r]) vs \(expected)")
+                    }
+                }
             }
         }
+        // Where the kernels chose a SIMD variant, at least that one ran here.
+        #expect(String(cString: mowai_kernel_isa()) == "scalar" || ranVariants >= 2, "no SIMD variant ran")
     }
 
     @Test("the gated activations (SiLU, and GELU in its tanh form) match the formulas to float precision")

@@ -29,7 +29,7 @@ enum {
 int mowai_kernel_supports(int type);
 int mowai_kernel_takes_q8(int type);
 
-/// The instruction set the kernels chose on this CPU ("avx2", "scalar").
+/// The instruction set the kernels chose on this CPU ("avx2", "avx2+vnni", "avx2+avx512vnni", "scalar").
 const char *mowai_kernel_isa(void);
 
 /// Quantizes `n` floats (a multiple of 32) into n/32 blocks.
@@ -49,6 +49,15 @@ void mowai_attention(const float *q, const float *keys, const float *values, int
 /// mowai_matmul with the portable loops whatever the CPU: the reference the SIMD kernels are tested against.
 void mowai_matmul_portable(int type, const void *weights, size_t row_bytes, int columns, int row_begin, int row_end,
                            const mowai_q8_block *x_q8, const float *x_f32, int tokens, float *out, int out_stride);
+
+/// The SIMD variants of the matmuls: plain AVX2, with AVX-VNNI, with AVX512-VNNI on 256-bit registers.
+enum { MOWAI_ISA_AVX2 = 0, MOWAI_ISA_AVX_VNNI = 1, MOWAI_ISA_AVX512_VNNI = 2 };
+
+/// mowai_matmul with one SIMD variant, so tests reach each one the CPU has, not only the one it picks.
+/// Returns 0 and writes nothing when this CPU (or build) lacks the variant.
+int mowai_matmul_variant(int isa, int type, const void *weights, size_t row_bytes, int columns, int row_begin,
+                         int row_end, const mowai_q8_block *x_q8, const float *x_f32, int tokens, float *out,
+                         int out_stride);
 
 float mowai_dot_f32(const float *a, const float *b, int n);
 /// y += a·x
