@@ -31,7 +31,10 @@ let package = Package(
         // The engine's arithmetic is optimized even in debug builds: its tests run real models.
         // The kernels are optimised even in debug builds: a debug engine would be too slow to test with.
         .target(name: "CInferenceKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Inference", dependencies: ["CInferenceKernels"], swiftSettings: [.unsafeFlags(["-O"])]),
+        // What agents and servers see of a language model: requests, chat messages, sampling, streamed
+        // events, typed errors. Local engines and remote providers implement it; it links neither.
+        .target(name: "LLMInterface"),
+        .target(name: "Inference", dependencies: ["CInferenceKernels", "LLMInterface"], swiftSettings: [.unsafeFlags(["-O"])]),
         // The built-in personas and the default agent, embedded by scripts/embed-assets.py (`make agents`).
         .target(name: "CAgentAssets"),
         .target(name: "Personas", dependencies: ["CAgentAssets"]),
@@ -49,7 +52,7 @@ let package = Package(
         .target(
             name: "Agents",
             dependencies: [
-                "Inference", "ArenaProtocol", "CAgentAssets",
+                "LLMInterface", "ArenaProtocol", "CAgentAssets",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),
             ]
@@ -63,10 +66,10 @@ let package = Package(
         .target(name: "VulkanInference", dependencies: ["Inference", "Vulkan", "CVulkanShaders"], swiftSettings: [.unsafeFlags(["-O"])]),
 
         // Mobs at run time: members' agents, push subscriptions, members in arenas.
-        .target(name: "MobRuntime", dependencies: ["Mob", "Agents", "Inference", "ArenaProtocol", "WebSocketClient", "CAgentAssets"]),
+        .target(name: "MobRuntime", dependencies: ["Mob", "Agents", "LLMInterface", "ArenaProtocol", "WebSocketClient", "CAgentAssets"]),
 
         // A local agent in an arena: the socket around the pure ParticipantSession.
-        .target(name: "AgentParticipants", dependencies: ["Agents", "WebSocketClient", "ArenaProtocol", "Inference"]),
+        .target(name: "AgentParticipants", dependencies: ["Agents", "WebSocketClient", "ArenaProtocol", "LLMInterface"]),
 
         // Every parser of outside input behind one entry point each: fuzzed by `make fuzz`, replayed by the tests.
         .target(name: "FuzzTargets", dependencies: ["ArenaProtocol", "ArenaRelay", "Console", "TUI", "Inference", "Personas", "Agents"]),
@@ -74,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "mowai",
             dependencies: [
-                "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay", "Inference",
+                "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay", "Inference", "LLMInterface",
                 "Agents", "AgentParticipants", "Personas", "SafeText", "Mob", "MobRuntime", "CAgentAssets", "Vulkan", "VulkanInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -85,14 +88,15 @@ let package = Package(
         .testTarget(name: "ArenaRelayTests", dependencies: ["ArenaRelay", "ArenaProtocol"]),
         .testTarget(name: "ArenaServerTests", dependencies: ["ArenaServer"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "ArenaProtocol", "Mob"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CInferenceKernels", "ArenaProtocol", "EndToEndSupport", "ModelFixtures"]),
+        .testTarget(name: "LLMInterfaceTests", dependencies: ["LLMInterface"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "LLMInterface", "CInferenceKernels", "ArenaProtocol", "EndToEndSupport", "ModelFixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Console", "ArenaProtocol", "Mob"], exclude: ["__golden__"]),
         .testTarget(name: "PersonasTests", dependencies: ["Personas"]),
         .testTarget(name: "MobTests", dependencies: ["Mob", "ArenaProtocol"]),
         .testTarget(name: "MobRuntimeTests", dependencies: ["MobRuntime", "Mob", "Agents", "ArenaProtocol"]),
         .testTarget(
             name: "AgentsTests",
-            dependencies: ["Agents", "Inference", "ArenaProtocol", .product(name: "WAT", package: "WasmKit")]
+            dependencies: ["Agents", "Inference", "LLMInterface", "ArenaProtocol", .product(name: "WAT", package: "WasmKit")]
         ),
         // Every committed fuzz corpus file and every input that once crashed, replayed in seconds.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
@@ -112,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "AgentEndToEndTests",
             dependencies: [
-                "AgentParticipants", "Agents", "Inference", "WebSocketClient", "HTTPClient", "ArenaProtocol", "EndToEndSupport",
+                "AgentParticipants", "Agents", "Inference", "LLMInterface", "WebSocketClient", "HTTPClient", "ArenaProtocol", "EndToEndSupport",
                 .product(name: "WAT", package: "WasmKit"),
             ]
         ),

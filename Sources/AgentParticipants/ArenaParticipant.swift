@@ -1,9 +1,9 @@
 import Agents
 import ArenaProtocol
 import Foundation
-import Inference
 import Synchronization
 import WebSocketClient
+import LLMInterface
 
 /// A local agent taking part in an arena: the socket, the clock and the agent around a pure
 /// `ParticipantSession`. Everything it does is reported through `onEvent`, for a console or stderr.

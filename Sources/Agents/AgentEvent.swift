@@ -1,4 +1,4 @@
-import Inference
+import LLMInterface
 
 /// What a local agent does, as its console and its arena connection hear it. Emitted on the agent's
 /// own thread, in order.

@@ -1,10 +1,10 @@
 import ArenaProtocol
 import Foundation
-import Inference
 import Synchronization
 @_spi(Fuzzing) import WasmKit
 import WASI
 import WasmKitWASI
+import LLMInterface
 
 /// One running agent: its store, instance and imports. Not thread-safe: it is made, called and
 /// dropped on its agent's own thread (`LocalAgent`).
@@ -240,7 +240,7 @@ final class AgentInstance {
             host.emit(.llmFailed("no model is loaded (run `make setup`, or pass --model PATH)"))
             return ""
         }
-        var messages: [ChatTemplate.Message] = []
+        var messages: [ChatMessage] = []
         if !host.config.personaPrompt.isEmpty { messages.append(.init(role: "system", content: host.config.personaPrompt)) }
         messages.append(.init(role: "user", content: prompt))
         let request = GenerationRequest(prompt: .chat(messages), maxTokens: host.limits.llmMaxTokens, seed: host.seed)

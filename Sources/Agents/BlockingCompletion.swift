@@ -1,6 +1,6 @@
 import ArenaProtocol
 import Foundation
-import Inference
+import LLMInterface
 
 /// One `host-llm` call: the model streams on the cooperative pool while the agent's own thread waits
 /// here (host functions are synchronous). Never call it from the pool itself.

@@ -1,5 +1,5 @@
 import Foundation
-import Inference
+import LLMInterface
 
 /// A local agent: one Wasm instance on its own thread, fed tasks and peer thoughts, reporting what it
 /// does as `AgentEvent`s (on that thread, in order). A failure ends this agent only.

@@ -1,4 +1,4 @@
-import Inference
+import LLMInterface
 
 /// An `LLM` that answers at once with a fixed text: for checking an agent without a model, and for
 /// measuring the host's own overhead.

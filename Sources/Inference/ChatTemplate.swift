@@ -1,3 +1,5 @@
+import LLMInterface
+
 /// The chat formats of the models mowai runs, chosen from the GGUF's `tokenizer.chat_template` (whose
 /// Jinja is recognised by its markers, not executed).
 public enum ChatTemplate: String, Sendable, CaseIterable {
@@ -6,15 +8,6 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
     case llama2
     case phi3
     case gemma
-
-    public struct Message: Sendable, Equatable {
-        public var role: String
-        public var content: String
-        public init(role: String, content: String) {
-            self.role = role
-            self.content = content
-        }
-    }
 
     /// The template a model's metadata asks for; ChatML when it names none we know.
     public static func detect(in gguf: GGUFFile) -> ChatTemplate {
@@ -28,7 +21,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
     }
 
     /// The prompt for `messages`, ending where the assistant's answer begins.
-    public func render(_ messages: [Message]) -> String {
+    public func render(_ messages: [ChatMessage]) -> String {
         switch self {
         case .chatML:
             return messages.map { "<|im_start|>\($0.role)\n\($0.content)<|im_end|>\n" }.joined() + "<|im_start|>assistant\n"

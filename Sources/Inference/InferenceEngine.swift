@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import LLMInterface
 
 /// The thread that owns a `ForwardBackend` and serves requests on it: it admits requests into free
 /// sequences, plans each step's batch fairly, samples, and streams text back. Everything a request

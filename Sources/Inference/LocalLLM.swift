@@ -1,4 +1,5 @@
 import Foundation
+import LLMInterface
 
 /// What every backend of one model must hold: the sequences served at once and the positions of each.
 public struct BackendShape: Sendable, Equatable {

@@ -1,9 +1,9 @@
 import Agents
 import ArenaProtocol
 import Dispatch
-import Inference
 import Mob
 import Synchronization
+import LLMInterface
 
 /// What a member needs to run: its agent's module, its configuration (persona prompt included) and the
 /// model it shares with the others.

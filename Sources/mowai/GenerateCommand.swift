@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Inference
 import SafeText
+import LLMInterface
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,7 +60,7 @@ struct GenerateCommand: ParsableCommand {
 
             let file = try model.open()
             let llm = try engine.load(file, sequences: 1, contextLength: context, template: template, notices: noticeOnStandardError)
-            var messages: [ChatTemplate.Message] = []
+            var messages: [ChatMessage] = []
             if let system { messages.append(.init(role: "system", content: system)) }
             messages.append(.init(role: "user", content: prompt))
             let request = GenerationRequest(prompt: chat ? .chat(messages) : .text(prompt), sampling: sampling,

@@ -8,6 +8,7 @@ import MobRuntime
 import Personas
 import Synchronization
 import WebSocketClient
+import LLMInterface
 
 /// The mobs `mowai tui` hosts: one runtime whose members join the console's arena. Each mob's events
 /// come through a push subscription and become console actions, in order.

@@ -6,6 +6,7 @@ import MobRuntime
 import Personas
 import SafeText
 import Synchronization
+import LLMInterface
 
 /// A mob definition file, read and checked as `mob validate` reports it: the JSON and its meaning
 /// (MobDefinition.parse), then what only the machine can tell: agent files that load, models that exist.

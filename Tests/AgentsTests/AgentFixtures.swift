@@ -3,6 +3,7 @@ import Foundation
 import Inference
 import Synchronization
 import WAT
+import LLMInterface
 
 /// Agents written in WAT and assembled in-process, so the ABI tests need no Wasm toolchain.
 enum AgentFixtures {

@@ -2,6 +2,7 @@ import Agents
 import Foundation
 import Inference
 import Testing
+import LLMInterface
 
 /// The host against agents written in WAT: the ABI in both directions, and what a well-behaved agent sees.
 @Suite struct AgentHostTests {

@@ -2,6 +2,7 @@ import EndToEndSupport
 import Foundation
 @testable import Inference
 import Testing
+import LLMInterface
 
 /// A CPU backend that fails like a lost GPU on its `failing`th forward pass (and every one after).
 final class FailingBackend: ForwardBackend {

@@ -1,12 +1,13 @@
 @testable import Inference
+import LLMInterface
 import EndToEndSupport
 import Testing
 
 @Suite("Chat templates")
 struct ChatTemplateTests {
     let conversation = [
-        ChatTemplate.Message(role: "system", content: "You are terse."),
-        ChatTemplate.Message(role: "user", content: "Hi"),
+        ChatMessage(role: "system", content: "You are terse."),
+        ChatMessage(role: "user", content: "Hi"),
     ]
 
     @Test("ChatML, as SmolLM2 and Qwen2 use it")

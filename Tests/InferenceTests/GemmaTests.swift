@@ -3,6 +3,7 @@ import Foundation
 @testable import Inference
 import ModelFixtures
 import Testing
+import LLMInterface
 
 /// Gemma 3 270M (Q4_K_M: Q4_K, Q5_0, Q6_K and Q8_0 tensors, a SentencePiece vocabulary of 262,144
 /// pieces), the model `make setup` fetches for what the default model never exercises.

@@ -2,6 +2,7 @@ import EndToEndSupport
 import Foundation
 @testable import Inference
 import Testing
+import LLMInterface
 
 @Suite("Serving requests")
 struct BatchPlannerTests {

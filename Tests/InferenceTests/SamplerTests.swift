@@ -2,6 +2,7 @@ import ArenaProtocol
 import Foundation
 @testable import Inference
 import Testing
+import LLMInterface
 
 @Suite("Sampling")
 struct SamplerTests {

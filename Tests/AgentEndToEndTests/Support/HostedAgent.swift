@@ -6,6 +6,7 @@ import Foundation
 import Inference
 import Synchronization
 import WebSocketClient
+import LLMInterface
 
 /// A local agent run in this process through `ArenaParticipant`, as `mowai agent run` and `mowai tui`
 /// run theirs, with everything it reports kept so a test can wait for an event.

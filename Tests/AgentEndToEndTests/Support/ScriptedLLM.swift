@@ -1,6 +1,7 @@
 import Foundation
 import Inference
 import Synchronization
+import LLMInterface
 
 /// An `LLM` that answers from a script, streamed word by word: agents in these tests are deterministic,
 /// so what reaches the wire can be compared exactly. (A copy of AgentsTests' fixture, trimmed.)

@@ -1,5 +1,5 @@
 /// A language model as agents see it: a request in, text streamed out. Local models implement it
-/// (`LocalLLM`); remote providers can too. Cancelling the consuming task, or dropping the stream,
+/// (`LocalLLM` in the Inference module); remote providers can too, without linking the GGUF engine. Cancelling the consuming task, or dropping the stream,
 /// stops the generation.
 public protocol LLM: Sendable {
     /// What to show for it ("SmolLM2-135M-Instruct.Q4_1.gguf").
@@ -10,7 +10,7 @@ public protocol LLM: Sendable {
 public struct GenerationRequest: Sendable, Equatable {
     public enum Prompt: Sendable, Equatable {
         /// Wrapped in the model's chat template, ending with the assistant's turn.
-        case chat([ChatTemplate.Message])
+        case chat([ChatMessage])
         /// Used as it is.
         case text(String)
     }
@@ -51,21 +51,5 @@ public struct GenerationUsage: Sendable, Equatable {
     public init(promptTokens: Int, generatedTokens: Int) {
         self.promptTokens = promptTokens
         self.generatedTokens = generatedTokens
-    }
-}
-
-public enum LLMError: Error, Equatable, CustomStringConvertible {
-    case promptTooLong(tokens: Int, contextLength: Int)
-    case invalidRequest(String)
-    /// The backend failed under the request (a lost GPU); its text so far stands.
-    case backendFailed(String)
-
-    public var description: String {
-        switch self {
-        case .promptTooLong(let tokens, let length):
-            return "the prompt is \(tokens) tokens, but the context holds \(length): shorten it (or raise --context)"
-        case .invalidRequest(let reason): return "invalid request: \(reason)"
-        case .backendFailed(let reason): return reason
-        }
     }
 }
