@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "ArenaServer", dependencies: ["ArenaRelay", "ArenaProtocol", "SafeText", "CWebsockets"]),
         .target(name: "WebSocketClient", dependencies: ["CWebsockets", "ArenaProtocol"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        // Hosted models behind the LLM interface, over HTTPClient: OpenAI-compatible servers (so far).
+        .target(name: "Providers", dependencies: ["LLMInterface", "HTTPClient"]),
         .target(name: "ArenaBench", dependencies: ["ArenaProtocol"]),
         .target(name: "CTerminalSignals"),
         .target(name: "Terminal", dependencies: ["TUI", "Console", "CNcursesw", "CTerminalSignals"]),
@@ -88,6 +90,9 @@ let package = Package(
         .testTarget(name: "ArenaRelayTests", dependencies: ["ArenaRelay", "ArenaProtocol"]),
         .testTarget(name: "ArenaServerTests", dependencies: ["ArenaServer"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "ArenaProtocol", "Mob"]),
+        // The HTTP client against a scripted server on 127.0.0.1 (Tests/Interop/scripted-http-server.py).
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "EndToEndSupport"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "LLMInterface", "HTTPClient", "EndToEndSupport"]),
         .testTarget(name: "LLMInterfaceTests", dependencies: ["LLMInterface"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "LLMInterface", "CInferenceKernels", "ArenaProtocol", "EndToEndSupport", "ModelFixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Console", "ArenaProtocol", "Mob"], exclude: ["__golden__"]),

@@ -15,6 +15,13 @@ static inline CURLcode mowai_curl_setopt_pointer(CURL *curl, CURLoption option, 
 static inline CURLcode mowai_curl_setopt_write_function(CURL *curl, size_t (*fn)(char *, size_t, size_t, void *)) {
     return curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, fn);
 }
+static inline CURLcode mowai_curl_setopt_header_function(CURL *curl, size_t (*fn)(char *, size_t, size_t, void *)) {
+    return curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, fn);
+}
+static inline CURLcode mowai_curl_setopt_progress_function(CURL *curl,
+                                                           int (*fn)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t)) {
+    return curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, fn);
+}
 static inline CURLcode mowai_curl_getinfo_long(CURL *curl, CURLINFO info, long *value) {
     return curl_easy_getinfo(curl, info, value);
 }

@@ -1,40 +1,46 @@
 import CCurl
 import Foundation
+import Synchronization
 
-public struct HTTPResult: Sendable, Equatable {
-    public let status: Int
-    public let body: [UInt8]
-    public var text: String { String(decoding: body, as: UTF8.self) }
-}
-
-public enum HTTPClientError: Error, Equatable, CustomStringConvertible {
-    case failed(url: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .failed(let url, let reason):
-            return "HTTP request to \(url) failed: \(reason) — check the address and that the arena is running"
-        }
-    }
-}
-
-/// HTTP over libcurl. Each request runs on its own thread (curl's easy interface blocks), so callers
-/// on the cooperative pool only await.
+/// HTTP over libcurl. Each exchange runs on its own thread (curl's easy interface blocks), so callers
+/// on the cooperative pool only await. `stream` delivers the body as it arrives; ending the stream
+/// (or cancelling the task that reads it) aborts the transfer within about a second.
 public enum HTTPClient {
-    /// Extra TLS trust for https:// (a PEM file); nil uses the system's certificate authorities.
+    public static func stream(_ request: HTTPRequest) -> AsyncThrowingStream<HTTPStreamEvent, any Error> {
+        let (events, continuation) = AsyncThrowingStream<HTTPStreamEvent, any Error>.makeStream()
+        let transfer = Transfer(continuation, idle: request.timeouts.idle)
+        continuation.onTermination = { _ in transfer.cancel() }
+        let thread = Thread {
+            let outcome = perform(request, transfer)
+            transfer.finish(outcome)
+        }
+        thread.name = "mowai-http"
+        thread.start()
+        return events
+    }
+
+    /// The whole response at once.
+    public static func request(_ request: HTTPRequest) async throws -> HTTPResult {
+        var head = HTTPResponseHead(status: 0, headers: [])
+        var body: [UInt8] = []
+        for try await event in stream(request) {
+            switch event {
+            case .head(let received): head = received
+            case .body(let bytes): body += bytes
+            }
+        }
+        // A cancelled task's stream ends early without an error: it must not pass for a whole answer.
+        if Task.isCancelled { throw HTTPClientError.cancelled(url: request.url) }
+        return HTTPResult(status: head.status, headers: head.headers, body: body)
+    }
+
     public static func request(
         _ method: String, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
         certificateAuthorityFile: String? = nil, timeoutSeconds: Int = 10
     ) async throws -> HTTPResult {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: perform(method, url, headers: headers, body: body,
-                                                  certificateAuthorityFile: certificateAuthorityFile,
-                                                  timeoutSeconds: timeoutSeconds))
-            }
-            thread.name = "mowai-http"
-            thread.start()
-        }
+        try await request(HTTPRequest(method, url, headers: headers.map { HTTPHeader($0.0, $0.1) }, body: body,
+                                      timeouts: HTTPTimeouts(connect: Double(timeoutSeconds), total: Double(timeoutSeconds)),
+                                      certificateAuthorityFile: certificateAuthorityFile))
     }
 
     public static func get(_ url: String) async throws -> HTTPResult {
@@ -43,55 +49,140 @@ public enum HTTPClient {
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
-    static func perform(
-        _ method: String, _ url: String, headers: [(String, String)], body: [UInt8]?,
-        certificateAuthorityFile: String?, timeoutSeconds: Int
-    ) -> Result<HTTPResult, any Error> {
-        _ = globalInit
-        guard let curl = curl_easy_init() else {
-            return .failure(HTTPClientError.failed(url: url, reason: "curl_easy_init failed"))
+    /// One exchange as seen from curl's callbacks: the head collected line by line, handed on before
+    /// the first body byte; a cancel flag they poll.
+    final class Transfer: @unchecked Sendable {
+        let continuation: AsyncThrowingStream<HTTPStreamEvent, any Error>.Continuation
+        let cancelled = Atomic<Bool>(false)
+        // Touched only on the transfer's own thread.
+        let idleLimit: Duration?
+        var lastActivity = ContinuousClock.now
+        var idledOut = false
+        var status = 0
+        var headers: [HTTPHeader] = []
+        var headSent = false
+
+        init(_ continuation: AsyncThrowingStream<HTTPStreamEvent, any Error>.Continuation, idle: Double?) {
+            self.continuation = continuation
+            idleLimit = idle.map { .milliseconds(Int(max(0.001, min($0, 86_400)) * 1000)) }
         }
+
+        /// Whether to abort: the caller stopped listening, or the response has been silent too long.
+        func shouldAbort() -> Bool {
+            if isCancelled { return true }
+            if let idleLimit, ContinuousClock.now - lastActivity > idleLimit { idledOut = true }
+            return idledOut
+        }
+
+        func cancel() { cancelled.store(true, ordering: .relaxed) }
+        var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+
+        func header(line: String) {
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.hasPrefix("HTTP/") {
+                // A new status line (after a 100 Continue, say) starts a new head.
+                status = Int(trimmed.split(separator: " ").dropFirst().first ?? "") ?? 0
+                headers = []
+            } else if let colon = trimmed.firstIndex(of: ":") {
+                let name = String(trimmed[..<colon]).trimmingCharacters(in: .whitespaces)
+                let value = String(trimmed[trimmed.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                headers.append(HTTPHeader(name, value))
+            }
+        }
+
+        func sendHead() {
+            guard !headSent else { return }
+            headSent = true
+            continuation.yield(.head(HTTPResponseHead(status: status, headers: headers)))
+        }
+
+        func finish(_ outcome: Result<Void, HTTPClientError>) {
+            switch outcome {
+            case .success:
+                sendHead()
+                continuation.finish()
+            case .failure(let error):
+                continuation.finish(throwing: error)
+            }
+        }
+    }
+
+    static func perform(_ request: HTTPRequest, _ transfer: Transfer) -> Result<Void, HTTPClientError> {
+        _ = globalInit
+        let url = request.url
+        guard let curl = curl_easy_init() else { return .failure(.failed(url: url, reason: "curl_easy_init failed")) }
         defer { curl_easy_cleanup(curl) }
 
-        final class Sink { var bytes: [UInt8] = [] }
-        let sink = Sink()
         var headerList: UnsafeMutablePointer<curl_slist>?
-        for (name, value) in headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
-        // curl adds "Expect: 100-continue" to larger POSTs; arenas answer directly.
+        for header in request.headers { headerList = curl_slist_append(headerList, "\(header.name): \(header.value)") }
+        // curl adds "Expect: 100-continue" to larger POSTs; our peers answer directly.
         headerList = curl_slist_append(headerList, "Expect:")
         defer { curl_slist_free_all(headerList) }
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
         mowai_curl_setopt_string(curl, CURLOPT_URL, url)
-        mowai_curl_setopt_string(curl, CURLOPT_CUSTOMREQUEST, method)
+        mowai_curl_setopt_string(curl, CURLOPT_CUSTOMREQUEST, request.method)
         mowai_curl_setopt_pointer(curl, CURLOPT_HTTPHEADER, headerList)
-        mowai_curl_setopt_long(curl, CURLOPT_TIMEOUT, timeoutSeconds)
         mowai_curl_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
-        if let certificateAuthorityFile { mowai_curl_setopt_string(curl, CURLOPT_CAINFO, certificateAuthorityFile) }
-        mowai_curl_setopt_write_function(curl) { data, size, count, context in
+        mowai_curl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(request.timeouts.connect))
+        if let total = request.timeouts.total { mowai_curl_setopt_long(curl, CURLOPT_TIMEOUT_MS, milliseconds(total)) }
+        if let file = request.certificateAuthorityFile { mowai_curl_setopt_string(curl, CURLOPT_CAINFO, file) }
+
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        mowai_curl_setopt_header_function(curl) { data, size, count, context in
             guard let data, let context else { return 0 }
-            let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
-            sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size * count))
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            transfer.lastActivity = .now
+            transfer.header(line: String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self))
             return size * count
         }
-        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
-        mowai_curl_setopt_pointer(curl, CURLOPT_WRITEDATA, sinkPointer)
+        mowai_curl_setopt_pointer(curl, CURLOPT_HEADERDATA, context)
+        mowai_curl_setopt_write_function(curl) { data, size, count, context in
+            guard let data, let context else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            if transfer.isCancelled { return 0 }  // curl aborts the transfer
+            transfer.lastActivity = .now
+            transfer.sendHead()
+            transfer.continuation.yield(.body(Array(UnsafeRawBufferPointer(start: data, count: size * count))))
+            return size * count
+        }
+        mowai_curl_setopt_pointer(curl, CURLOPT_WRITEDATA, context)
+        // The progress callback runs about once a second even while nothing arrives: it notices a
+        // cancel, or the idle deadline, during a silent wait.
+        mowai_curl_setopt_long(curl, CURLOPT_NOPROGRESS, 0)
+        mowai_curl_setopt_progress_function(curl) { context, _, _, _, _ in
+            guard let context else { return 0 }
+            return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().shouldAbort() ? 1 : 0
+        }
+        mowai_curl_setopt_pointer(curl, CURLOPT_XFERINFODATA, context)
 
-        let code: CURLcode = withExtendedLifetime(sink) {
-            if let body {
-                // COPYPOSTFIELDS: curl keeps its own copy, so the body's lifetime does not matter.
-                mowai_curl_setopt_long(curl, CURLOPT_POSTFIELDSIZE, body.count)
-                body.withUnsafeBytes { bytes in
-                    _ = mowai_curl_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+        let code: CURLcode = withExtendedLifetime(transfer) {
+            errorBuffer.withUnsafeMutableBufferPointer { buffer in
+                mowai_curl_setopt_pointer(curl, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+                if let body = request.body {
+                    // COPYPOSTFIELDS: curl keeps its own copy, so the body's lifetime does not matter.
+                    mowai_curl_setopt_long(curl, CURLOPT_POSTFIELDSIZE, body.count)
+                    body.withUnsafeBytes { bytes in
+                        _ = mowai_curl_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                    }
                 }
                 return curl_easy_perform(curl)
             }
-            return curl_easy_perform(curl)
+        }
+        if transfer.isCancelled { return .failure(.cancelled(url: url)) }
+        if transfer.idledOut, let idle = request.timeouts.idle {
+            return .failure(.timedOut(url: url, reason: "nothing received for \(idle) s"))
         }
         guard code == CURLE_OK else {
-            return .failure(HTTPClientError.failed(url: url, reason: String(cString: curl_easy_strerror(code))))
+            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            return .failure(code == CURLE_OPERATION_TIMEDOUT ? .timedOut(url: url, reason: reason) : .failed(url: url, reason: reason))
         }
-        var status = 0
-        mowai_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPResult(status: status, body: sink.bytes))
+        mowai_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &transfer.status)
+        return .success(())
+    }
+
+    private static func milliseconds(_ seconds: Double) -> Int {
+        Int((max(0.001, min(seconds, 86_400)) * 1000).rounded())
     }
 }

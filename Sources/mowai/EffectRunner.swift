@@ -78,7 +78,7 @@ final class EffectRunner: Sendable {
                                                           certificateAuthorityFile: caFile)
                 outcome = Self.outcome(of: result)
             } catch {
-                outcome = .unreachable(ArenaLink.reason(error))
+                outcome = .unreachable("\(ArenaLink.reason(error)) — check the address and that the arena is running")
             }
             inbox.post(report(outcome))
         }

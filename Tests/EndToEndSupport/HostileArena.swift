@@ -20,28 +20,9 @@ public final class HostileArena: @unchecked Sendable {
 
     /// `goodTask` is the description of the well-behaved task (escapes in it must be shown inert).
     public init(goodTask: String? = nil, flood: Int = 10_000) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["node", Self.script, "--port", "0", "--flood", "\(flood)"] + (goodTask.map { ["--good-task", $0] } ?? [])
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        output.fileHandleForReading.readabilityHandler = { [lines] handle in
-            let chunk = handle.availableData
-            lines.data.withLock { $0.append(chunk) }
-        }
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        var found: Int?
-        while found == nil && Date() < deadline && process.isRunning {
-            let text = String(decoding: lines.data.withLock { $0 }, as: UTF8.self)
-            if let range = text.range(of: "listening on ") {
-                found = Int(text[range.upperBound...].prefix(while: \.isNumber))
-            } else {
-                usleep(5000)
-            }
-        }
-        guard let found else { throw ArenaTestError("the hostile arena did not start (is node-ws installed? `make setup`)") }
-        port = found
+        let arguments = ["node", Self.script, "--port", "0", "--flood", "\(flood)"] + (goodTask.map { ["--good-task", $0] } ?? [])
+        port = try startListeningScript(process, arguments, into: lines,
+                                        failure: "the hostile arena did not start (is node-ws installed? `make setup`)")
     }
 
     public var output: String { String(decoding: lines.data.withLock { $0 }, as: UTF8.self) }

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""A scripted HTTP server for the HTTP client's tests (standard library only).
+
+Prints "listening on PORT" once it accepts connections. Paths:
+  GET  /chunks?count=N&gap_ms=M   N lines "chunk i", each flushed, M ms apart (chunked encoding)
+  GET  /status?code=C&retry_after=S   status C, with Retry-After: S when given, and a JSON body
+  GET  /stall                      the head, one line, then silence for a minute
+  GET  /drip?gap_ms=M              a line every M ms until the client hangs up
+  GET  /silent                     accepts, reads the request, never answers
+  POST /echo                       {"method", "headers", "body"} of the request, as JSON
+  POST /v1/chat/completions        OpenAI's streamed chat format; the model name picks the script:
+       echo       the last user message's words as deltas, then finish_reason "stop", usage, [DONE]
+                  (with max_tokens 2: two words and "length"); a request with "Bearer wrong" gets 401
+       fail-429   429 with Retry-After: 3 and an error body in OpenAI's shape
+       fail-500   500 with an error body
+       cut        two deltas, then the body ends without finish_reason or [DONE]
+       malformed  a delta, then an event whose data is not JSON
+Every request's path goes to stdout as "request PATH", and a client that hangs up mid-stream as
+"gone PATH", so tests can see cancellation reach the server.
+"""
+import argparse
+import json
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+
+def say(line):
+    print(line, flush=True)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def query(self):
+        return {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+
+    def send_json(self, code, value, extra=()):
+        body = json.dumps(value).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, text in extra:
+            self.send_header(name, text)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def do_GET(self):
+        path = urlparse(self.path).path
+        say("request " + path)
+        q = self.query()
+        try:
+            if path == "/chunks":
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for i in range(int(q.get("count", "3"))):
+                    self.chunk(b"chunk %d\n" % i)
+                    time.sleep(int(q.get("gap_ms", "0")) / 1000)
+                self.wfile.write(b"0\r\n\r\n")
+            elif path == "/status":
+                extra = [("Retry-After", q["retry_after"])] if "retry_after" in q else []
+                self.send_json(int(q.get("code", "200")), {"error": {"message": "scripted", "code": q.get("code")}}, extra)
+            elif path == "/stall":
+                self.send_response(200)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.chunk(b"first\n")
+                time.sleep(60)
+            elif path == "/drip":
+                # Endless: one line every gap_ms until the client hangs up (then "gone /drip").
+                self.send_response(200)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                while True:
+                    self.chunk(b"tick\n")
+                    time.sleep(int(q.get("gap_ms", "100")) / 1000)
+            elif path == "/silent":
+                time.sleep(60)
+            else:
+                self.send_json(404, {"error": "no such path"})
+        except (BrokenPipeError, ConnectionResetError):
+            say("gone " + path)
+
+    def do_POST(self):
+        path = urlparse(self.path).path
+        say("request " + path)
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length).decode("utf-8", "replace")
+        if path == "/v1/chat/completions":
+            self.chat(json.loads(body))
+        elif path == "/echo":
+            self.send_json(200, {"method": "POST", "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+        else:
+            self.send_json(404, {"error": "no such path"})
+
+
+    def event(self, value):
+        self.chunk(b"data: " + (value if isinstance(value, bytes) else json.dumps(value).encode()) + b"\n\n")
+
+    def delta(self, text):
+        self.event({"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]})
+
+    def chat(self, request):
+        model = request.get("model")
+        if self.headers.get("Authorization") == "Bearer wrong":
+            return self.send_json(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}})
+        if model == "fail-429":
+            return self.send_json(429, {"error": {"message": "Rate limit reached", "type": "requests"}}, [("Retry-After", "3")])
+        if model == "fail-500":
+            return self.send_json(500, {"error": {"message": "The server had an error", "type": "server_error"}})
+        if model not in ("echo", "cut", "malformed"):
+            return self.send_json(404, {"error": {"message": "The model '%s' does not exist" % model, "type": "invalid_request_error"}})
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            words = [m["content"] for m in request["messages"] if m["role"] == "user"][-1].split(" ")
+            if model == "cut":
+                self.delta(words[0])
+                self.delta(" " + words[1])
+            elif model == "malformed":
+                self.delta(words[0])
+                self.event(b"{not json")
+            else:
+                limit = request.get("max_tokens", 1000)
+                for i, word in enumerate(words[:limit]):
+                    self.delta(word if i == 0 else " " + word)
+                    time.sleep(0.02)
+                reason = "length" if limit < len(words) else "stop"
+                self.event({"choices": [{"index": 0, "delta": {}, "finish_reason": reason}]})
+                self.event({"choices": [], "usage": {"prompt_tokens": 11, "completion_tokens": min(limit, len(words))}})
+                self.event(b"[DONE]")
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            say("gone /v1/chat/completions")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    say("listening on %d" % server.server_address[1])
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
