@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "mowai",
             dependencies: [
-                "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay", "Inference", "LLMInterface",
+                "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay", "Inference", "LLMInterface", "Providers",
                 "Agents", "AgentParticipants", "Personas", "SafeText", "Mob", "MobRuntime", "CAgentAssets", "Vulkan", "VulkanInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

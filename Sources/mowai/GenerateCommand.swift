@@ -7,7 +7,7 @@ import LLMInterface
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Generate text with a GGUF model, streamed to stdout.",
+        abstract: "Generate text with a GGUF model (or a hosted one), streamed to stdout.",
         discussion: """
         With --chat the prompt (and --system) are wrapped in the model's chat template. --temp 0 is greedy. \
         Generation ends at the model's end of text, a stop string, --max-tokens or a full context; Ctrl-C \
@@ -15,7 +15,7 @@ struct GenerateCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var model: ModelOption
+    @OptionGroup var model: AnyModelOption
     @Option(help: "A system prompt (with --chat).")
     var system: String?
     @Option(help: "The prompt.")
@@ -58,8 +58,13 @@ struct GenerateCommand: ParsableCommand {
             sampling.repetitionPenalty = repeatPenalty
             sampling = try sampling.validated()
 
-            let file = try model.open()
-            let llm = try engine.load(file, sequences: 1, contextLength: context, template: template, notices: noticeOnStandardError)
+            let llm: any LLM
+            if let hosted = try model.hosted() {
+                llm = hosted
+            } else {
+                let file = try model.openFile()
+                llm = try engine.load(file, sequences: 1, contextLength: context, template: template, notices: noticeOnStandardError)
+            }
             var messages: [ChatMessage] = []
             if let system { messages.append(.init(role: "system", content: system)) }
             messages.append(.init(role: "user", content: prompt))
@@ -70,7 +75,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     /// Writes the text as it comes; Ctrl-C cancels the generation and exits with 130.
-    private func stream(_ llm: LocalLLM, _ request: GenerationRequest) throws {
+    private func stream(_ llm: any LLM, _ request: GenerationRequest) throws {
         let outcome = Outcome()
         // A model file is outside input too: on a terminal its text is shown, never obeyed. A pipe gets
         // the bytes exactly as generated.
@@ -109,8 +114,8 @@ struct GenerateCommand: ParsableCommand {
             throw Failure.report("interrupted; the text so far is above", code: 130)
         }
         if let (reason, usage) = result.finish {
-            if reason == .contextFull {
-                StandardStreams.write("mowai: stopped: the context of \(llm.contextLength) tokens is full (raise --context)\n", to: StandardStreams.error)
+            if reason == .contextFull, let local = llm as? LocalLLM {
+                StandardStreams.write("mowai: stopped: the context of \(local.contextLength) tokens is full (raise --context)\n", to: StandardStreams.error)
             }
             if stats {
                 let seconds = (ContinuousClock.now - start).seconds

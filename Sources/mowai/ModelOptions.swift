@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Inference
+import LLMInterface
+import Providers
 import SafeText
 import VulkanInference
 
@@ -9,8 +11,60 @@ struct ModelOption: ParsableArguments {
     @Option(help: "A GGUF model (default: the installed SmolLM2-135M-Instruct).")
     var model: String?
 
-    func open() throws -> GGUFModelFile {
+    func open() throws -> GGUFModelFile { try Self.open(model) }
+
+    static func open(_ model: String?) throws -> GGUFModelFile {
         try GGUFModelFile(path: try ModelLocator.path(model))
+    }
+}
+
+/// `--model` for commands that can also use a hosted model: a GGUF path, or `openai:MODEL[@BASE_URL]`.
+struct AnyModelOption: ParsableArguments {
+    @Option(help: ArgumentHelp("A GGUF model (default: the installed SmolLM2-135M-Instruct), or a hosted one: openai:MODEL[@BASE_URL] (any OpenAI-compatible server; the key from OPENAI_API_KEY or --api-key-file).",
+                               valueName: "model"))
+    var model: String?
+    @Option(help: "A file holding the hosted model's API key (never on the command line).")
+    var apiKeyFile: String?
+
+    /// The GGUF file `--model` names (or the default model's), when `hosted()` is nil.
+    func openFile() throws -> GGUFModelFile { try ModelOption.open(model) }
+
+    /// The hosted model `--model` names, or nil for a GGUF file.
+    func hosted(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (any LLM)? {
+        guard let model else { return nil }
+        let reference = try ModelReference(parsing: model)
+        switch reference {
+        case .file: return nil
+        case .openAI(let name, let url):
+            let key = try ProviderKey.read(file: apiKeyFile, environment: environment, variable: "OPENAI_API_KEY")
+            if key == nil && url == ModelReference.openAIBaseURL {
+                throw ValidationErrorMessage("\(reference) needs an API key: set OPENAI_API_KEY or pass --api-key-file FILE")
+            }
+            return OpenAICompatibleLLM(model: name, baseURL: url, apiKey: key)
+        case .anthropic, .gemini:
+            throw ValidationErrorMessage("\(reference): the anthropic and gemini providers are not built yet; use openai:MODEL[@BASE_URL] (any OpenAI-compatible server) or a GGUF path")
+        }
+    }
+}
+
+/// A provider's API key: from --api-key-file when given, else the environment. Never from argv, so it
+/// stays out of `ps` and shell history; never printed.
+enum ProviderKey {
+    static func read(file: String?, environment: [String: String], variable: String) throws -> String? {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationErrorMessage("cannot read the API key file \(Sanitizer.line(file))")
+            }
+            guard data.count <= 4096, let text = String(data: data, encoding: .utf8) else {
+                throw ValidationErrorMessage("the API key file \(Sanitizer.line(file)) is not a key (over 4 KB, or not UTF-8)")
+            }
+            let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !key.isEmpty, !key.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else {
+                throw ValidationErrorMessage("the API key file \(Sanitizer.line(file)) is empty or holds spaces or control characters")
+            }
+            return key
+        }
+        return environment[variable].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

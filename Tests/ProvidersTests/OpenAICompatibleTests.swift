@@ -1,4 +1,5 @@
 import EndToEndSupport
+import Foundation
 import LLMInterface
 import Providers
 import Testing
@@ -73,5 +74,33 @@ struct OpenAICompatibleTests {
             if case .text = event { break }
         }
         #expect(try await eventually(within: 5) { server.output.contains("gone /v1/chat/completions") }, "\(server.output)")
+    }
+}
+
+/// `mowai generate --model openai:…` on the real binary.
+@Suite("mowai generate with a hosted model")
+struct HostedGenerateTests {
+    @Test("the answer streams to stdout; the key comes from a file or the environment; refusals are one line and status 1")
+    func generate() throws {
+        let server = try ScriptedHTTPServer()
+        let model = "openai:echo@\(server.baseURL)/v1"
+        let answer = try MowaiCommand.run(["generate", "--model", model, "--chat", "--prompt", "hello from the other side"])
+        #expect(answer.status == 0 && answer.output == "hello from the other side\n", "\(answer.errors)")
+
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("mowai-key-\(UUID().uuidString)")
+        try "wrong\n".write(to: keyFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: keyFile) }
+        let fromFile = try MowaiCommand.run(["generate", "--model", model, "--api-key-file", keyFile.path, "--chat", "--prompt", "hi"])
+        #expect(fromFile.status == 1 && fromFile.errors.contains("unauthorized: HTTP 401") && !fromFile.errors.contains("wrong"))
+        let fromEnvironment = try MowaiCommand.run(["generate", "--model", model, "--chat", "--prompt", "hi"],
+                                                   extraEnvironment: ["OPENAI_API_KEY": "wrong"])
+        #expect(fromEnvironment.status == 1 && fromEnvironment.errors.contains("(check the API key)"))
+
+        let limited = try MowaiCommand.run(["generate", "--model", "openai:fail-429@\(server.baseURL)/v1", "--chat", "--prompt", "hi"])
+        #expect(limited.status == 1 && limited.errors == "mowai: rate limited: the server asks to wait 3 s\n")
+        let keyless = try MowaiCommand.run(["generate", "--model", "openai:gpt-4o", "--prompt", "hi"], extraEnvironment: ["OPENAI_API_KEY": ""])
+        #expect(keyless.status == 1 && keyless.errors.contains("needs an API key: set OPENAI_API_KEY or pass --api-key-file"))
+        let unbuilt = try MowaiCommand.run(["generate", "--model", "gemini:gemini-2.5-flash", "--prompt", "hi"])
+        #expect(unbuilt.status == 1 && unbuilt.errors.contains("not built yet"))
     }
 }
