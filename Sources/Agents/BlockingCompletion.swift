@@ -38,6 +38,8 @@ final class BlockingCompletion: @unchecked Sendable {
                     switch event {
                     case .text(let piece):
                         if completion.append(piece) { onText(piece) }
+                    case .retrying:
+                        break  // the provider waits and tries again; this call's timeout still bounds it all
                     case .finished(let reason, let usage):
                         finish = (usage, reason)
                     }

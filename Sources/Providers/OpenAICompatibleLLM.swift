@@ -11,13 +11,15 @@ public struct OpenAICompatibleLLM: LLM {
     public let baseURL: String
     let apiKey: String?
     let timeouts: HTTPTimeouts
+    let retry: RetryPolicy
 
     /// `idleSeconds`: the longest wait for the first or the next piece of an answer.
-    public init(model: String, baseURL: String, apiKey: String?, idleSeconds: Double = 120) {
+    public init(model: String, baseURL: String, apiKey: String?, idleSeconds: Double = 120, retry: RetryPolicy = RetryPolicy()) {
         self.model = model
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         timeouts = HTTPTimeouts(connect: 10, total: nil, idle: idleSeconds)
+        self.retry = retry
     }
 
     public var name: String { ModelReference.openAI(model: model, baseURL: baseURL).description }
@@ -36,7 +38,25 @@ public struct OpenAICompatibleLLM: LLM {
         return events
     }
 
+    /// Attempts until one succeeds, fails for good, or the policy gives up; each retry is announced.
     private func run(_ request: GenerationRequest, into output: AsyncThrowingStream<GenerationEvent, any Error>.Continuation) async throws {
+        var attempt = 1
+        while true {
+            do {
+                return try await attemptOnce(request, into: output)
+            } catch let failure as AttemptFailure {
+                guard failure.retryable,
+                      let delay = retry.delay(before: attempt + 1, retryAfter: failure.retryAfter, jitter: Double.random(in: 0..<1))
+                else { throw failure.error }
+                attempt += 1
+                output.yield(.retrying(attempt: attempt, delay: delay, reason: failure.error.description))
+                try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            }
+        }
+    }
+
+    private func attemptOnce(_ request: GenerationRequest,
+                             into output: AsyncThrowingStream<GenerationEvent, any Error>.Continuation) async throws {
         let path: String
         switch request.prompt {
         case .chat: path = "/chat/completions"
@@ -54,7 +74,10 @@ public struct OpenAICompatibleLLM: LLM {
             }
         } catch let error as HTTPClientError {
             if Task.isCancelled { return }
-            throw ProviderErrors.error(error, idle: timeouts.idle ?? 0)
+            // Once text has gone out, trying again would repeat it: only a silent failure is retried.
+            throw AttemptFailure(error: ProviderErrors.error(error, idle: timeouts.idle ?? 0), retryable: !reader.sentText)
+        } catch let error as LLMError {
+            throw AttemptFailure(error: error, retryable: false)
         }
         if Task.isCancelled { return }
         output.yield(try reader.finish())
@@ -72,6 +95,7 @@ struct CompletionStream {
     private var usage: OpenAIWire.Usage?
     private var pieces = 0
     private(set) var isDone = false
+    var sentText: Bool { pieces > 0 }
     static let errorBodyLimit = 64 * 1024
 
     init(server: String) {
@@ -128,19 +152,22 @@ struct CompletionStream {
         return generated
     }
 
-    /// The closing event, or why there is none: an error status, a refusal, or a stream cut short.
-    func finish() throws -> GenerationEvent {
+    /// The closing event, or why there is none (an `AttemptFailure`): an error status, a refusal, or a
+    /// stream cut short.
+    func finish() throws(AttemptFailure) -> GenerationEvent {
         guard status == 200 else {
-            throw ProviderErrors.error(status: status, retryAfter: retryAfter,
-                                       message: ProviderErrors.message(in: errorBody), server: server)
+            let error = ProviderErrors.error(status: status, retryAfter: retryAfter,
+                                             message: ProviderErrors.message(in: errorBody), server: server)
+            throw AttemptFailure(error: error, retryable: ProviderErrors.retryable(status: status),
+                                 retryAfter: retryAfter.flatMap(ProviderErrors.seconds(retryAfter:)))
         }
         guard isDone || finishReason != nil else {
-            throw LLMError.network("the answer from \(server) was cut off before its end")
+            throw AttemptFailure(error: .network("the answer from \(server) was cut off before its end"), retryable: !sentText)
         }
         let usage = GenerationUsage(promptTokens: usage?.prompt_tokens ?? 0, generatedTokens: usage?.completion_tokens ?? pieces)
         switch finishReason {
         case "length": return .finished(.maxTokens, usage)
-        case "content_filter": throw LLMError.refused("\(server) filtered the answer")
+        case "content_filter": throw AttemptFailure(error: .refused("\(server) filtered the answer"), retryable: false)
         default: return .finished(.endOfText, usage)
         }
     }

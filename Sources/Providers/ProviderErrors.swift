@@ -2,8 +2,19 @@ import Foundation
 import HTTPClient
 import LLMInterface
 
+/// A failed attempt, and whether another might succeed: rate limits, server errors and refused or
+/// dropped connections might; a wrong key, a bad request or a malformed answer will not.
+struct AttemptFailure: Error {
+    let error: LLMError
+    let retryable: Bool
+    /// The server's `Retry-After`, in seconds.
+    var retryAfter: Double? = nil
+}
+
 /// How a provider's HTTP failures become `LLMError`s, worded with the server and its own message.
 enum ProviderErrors {
+    static func retryable(status: Int) -> Bool { status == 429 || status >= 500 }
+
     /// An answer other than 200: its status, `Retry-After`, and the message from its body.
     static func error(status: Int, retryAfter: String?, message: String, server: String) -> LLMError {
         let said = message.isEmpty ? "HTTP \(status) from \(server)" : "HTTP \(status) from \(server): \(message)"

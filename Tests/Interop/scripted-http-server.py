@@ -11,8 +11,9 @@ Prints "listening on PORT" once it accepts connections. Paths:
   POST /v1/chat/completions        OpenAI's streamed chat format; the model name picks the script:
        echo       the last user message's words as deltas, then finish_reason "stop", usage, [DONE]
                   (with max_tokens 2: two words and "length"); a request with "Bearer wrong" gets 401
-       fail-429   429 with Retry-After: 3 and an error body in OpenAI's shape
+       fail-429   429 with Retry-After: 3 (fail-429-N: N) and an error body in OpenAI's shape
        fail-500   500 with an error body
+       flaky-N    503 for the first N requests to it, then as echo
        cut        two deltas, then the body ends without finish_reason or [DONE]
        malformed  a delta, then an event whose data is not JSON
 Every request's path goes to stdout as "request PATH", and a client that hangs up mid-stream as
@@ -21,9 +22,14 @@ Every request's path goes to stdout as "request PATH", and a client that hangs u
 import argparse
 import json
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+
+FAILURES = {}
+COUNT_LOCK = threading.Lock()
 
 
 def say(line):
@@ -114,8 +120,16 @@ class Handler(BaseHTTPRequestHandler):
         model = request.get("model")
         if self.headers.get("Authorization") == "Bearer wrong":
             return self.send_json(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}})
-        if model == "fail-429":
-            return self.send_json(429, {"error": {"message": "Rate limit reached", "type": "requests"}}, [("Retry-After", "3")])
+        if model.startswith("fail-429"):
+            wait = model[len("fail-429-"):] or "3"
+            return self.send_json(429, {"error": {"message": "Rate limit reached", "type": "requests"}}, [("Retry-After", wait)])
+        if model.startswith("flaky-"):
+            with COUNT_LOCK:
+                FAILURES[model] = FAILURES.get(model, 0) + 1
+                failing = FAILURES[model] <= int(model[len("flaky-"):])
+            if failing:
+                return self.send_json(503, {"error": {"message": "Overloaded, try again", "type": "server_error"}})
+            model = "echo"
         if model == "fail-500":
             return self.send_json(500, {"error": {"message": "The server had an error", "type": "server_error"}})
         if model not in ("echo", "cut", "malformed"):

@@ -18,6 +18,7 @@ struct OpenAICompatibleTests {
             for try await event in llm.generate(request) {
                 switch event {
                 case .text(let piece): text += piece
+                case .retrying: break
                 case .finished: finished = event
                 }
             }
@@ -43,13 +44,13 @@ struct OpenAICompatibleTests {
     func failures() async throws {
         let server = try ScriptedHTTPServer()
         let url = server.baseURL + "/v1"
-        let wrongKey = await Self.collect(OpenAICompatibleLLM(model: "echo", baseURL: url, apiKey: "wrong"), Self.request("hi"))
+        let wrongKey = await Self.collect(OpenAICompatibleLLM(model: "echo", baseURL: url, apiKey: "wrong", retry: .none), Self.request("hi"))
         #expect(wrongKey.error as? LLMError == .unauthorized("HTTP 401 from \(url): Incorrect API key provided"))
-        let limited = await Self.collect(OpenAICompatibleLLM(model: "fail-429", baseURL: url, apiKey: nil), Self.request("hi"))
+        let limited = await Self.collect(OpenAICompatibleLLM(model: "fail-429", baseURL: url, apiKey: nil, retry: .none), Self.request("hi"))
         #expect(limited.error as? LLMError == .rateLimited(retryAfter: 3))
-        let broken = await Self.collect(OpenAICompatibleLLM(model: "fail-500", baseURL: url, apiKey: nil), Self.request("hi"))
+        let broken = await Self.collect(OpenAICompatibleLLM(model: "fail-500", baseURL: url, apiKey: nil, retry: .none), Self.request("hi"))
         #expect(broken.error as? LLMError == .backendFailed("HTTP 500 from \(url): The server had an error"))
-        let unknown = await Self.collect(OpenAICompatibleLLM(model: "no-such", baseURL: url, apiKey: nil), Self.request("hi"))
+        let unknown = await Self.collect(OpenAICompatibleLLM(model: "no-such", baseURL: url, apiKey: nil, retry: .none), Self.request("hi"))
         #expect(unknown.error as? LLMError == .invalidRequest("HTTP 404 from \(url): The model 'no-such' does not exist"))
     }
 
@@ -57,12 +58,54 @@ struct OpenAICompatibleTests {
     func brokenStreams() async throws {
         let server = try ScriptedHTTPServer()
         let url = server.baseURL + "/v1"
-        let cut = await Self.collect(OpenAICompatibleLLM(model: "cut", baseURL: url, apiKey: nil), Self.request("alpha beta gamma"))
+        let cut = await Self.collect(OpenAICompatibleLLM(model: "cut", baseURL: url, apiKey: nil, retry: .none), Self.request("alpha beta gamma"))
         #expect(cut.text == "alpha beta" && cut.error as? LLMError == .network("the answer from \(url) was cut off before its end"))
-        let malformed = await Self.collect(OpenAICompatibleLLM(model: "malformed", baseURL: url, apiKey: nil), Self.request("alpha beta"))
+        let malformed = await Self.collect(OpenAICompatibleLLM(model: "malformed", baseURL: url, apiKey: nil, retry: .none), Self.request("alpha beta"))
         #expect(malformed.text == "alpha" && malformed.error as? LLMError == .backendFailed("\(url) sent a malformed event: {not json"))
-        let refused = await Self.collect(OpenAICompatibleLLM(model: "echo", baseURL: "http://127.0.0.1:1/v1", apiKey: nil), Self.request("hi"))
+        let refused = await Self.collect(OpenAICompatibleLLM(model: "echo", baseURL: "http://127.0.0.1:1/v1", apiKey: nil, retry: .none), Self.request("hi"))
         guard case .network? = refused.error as? LLMError else { Issue.record("not a network error: \(String(describing: refused.error))"); return }
+    }
+
+    @Test("503s and a refused connection are retried with announced waits; a wrong key is not; a long Retry-After is not waited for")
+    func retries() async throws {
+        let server = try ScriptedHTTPServer()
+        let url = server.baseURL + "/v1"
+        let fast = RetryPolicy(attempts: 4, baseDelay: 0.01, maxDelay: 1)
+        var events: [GenerationEvent] = []
+        for try await event in OpenAICompatibleLLM(model: "flaky-2", baseURL: url, apiKey: nil, retry: fast).generate(Self.request("at last")) {
+            events.append(event)
+        }
+        let retries = events.compactMap { event -> Int? in
+            if case .retrying(let attempt, let delay, let reason) = event {
+                #expect(delay >= 0.005 && delay <= 1 && reason == "HTTP 503 from \(url): Overloaded, try again")
+                return attempt
+            }
+            return nil
+        }
+        #expect(retries == [2, 3] && events.contains(.text("at")) && events.last.map { if case .finished = $0 { true } else { false } } == true)
+
+        // Out of attempts: the last failure stands.
+        let exhausted = await Self.collect(OpenAICompatibleLLM(model: "flaky-9", baseURL: url, apiKey: nil, retry: RetryPolicy(attempts: 2, baseDelay: 0.01)),
+                                           Self.request("x"))
+        #expect(exhausted.error as? LLMError == .backendFailed("HTTP 503 from \(url): Overloaded, try again"))
+        // Retry-After 3 beyond a 1 s cap: given up at once rather than waited for.
+        let clock = ContinuousClock(), started = clock.now
+        let patient = await Self.collect(OpenAICompatibleLLM(model: "fail-429", baseURL: url, apiKey: nil, retry: fast), Self.request("x"))
+        #expect(patient.error as? LLMError == .rateLimited(retryAfter: 3) && clock.now - started < .seconds(2))
+        let wrongKey = await Self.collect(OpenAICompatibleLLM(model: "echo", baseURL: url, apiKey: "wrong", retry: fast), Self.request("x"))
+        #expect(wrongKey.error.map { "\($0)" }?.contains("unauthorized") == true)
+        #expect(server.output.components(separatedBy: "request /v1/chat/completions").count - 1 == 3 + 2 + 1 + 1)
+    }
+
+    @Test("the policy: doubling backoff in the upper half of each step, capped; Retry-After honoured up to the cap")
+    func policy() {
+        let policy = RetryPolicy(attempts: 4, baseDelay: 0.5, maxDelay: 3)
+        #expect(policy.delay(before: 2, retryAfter: nil, jitter: 0) == 0.25 && policy.delay(before: 2, retryAfter: nil, jitter: 1) == 0.5)
+        #expect(policy.delay(before: 3, retryAfter: nil, jitter: 1) == 1 && policy.delay(before: 4, retryAfter: nil, jitter: 1) == 2)
+        #expect(policy.delay(before: 5, retryAfter: nil, jitter: 1) == nil)
+        #expect(policy.delay(before: 2, retryAfter: 2.5, jitter: 0.3) == 2.5 && policy.delay(before: 2, retryAfter: 60, jitter: 0) == nil)
+        #expect(RetryPolicy(attempts: 9, baseDelay: 1, maxDelay: 3).delay(before: 9, retryAfter: nil, jitter: 1) == 3)
+        #expect(RetryPolicy.none.delay(before: 2, retryAfter: nil, jitter: 0) == nil)
     }
 
     @Test("dropping the stream mid-answer hangs up on the server")
@@ -96,8 +139,15 @@ struct HostedGenerateTests {
                                                    extraEnvironment: ["OPENAI_API_KEY": "wrong"])
         #expect(fromEnvironment.status == 1 && fromEnvironment.errors.contains("(check the API key)"))
 
-        let limited = try MowaiCommand.run(["generate", "--model", "openai:fail-429@\(server.baseURL)/v1", "--chat", "--prompt", "hi"])
-        #expect(limited.status == 1 && limited.errors == "mowai: rate limited: the server asks to wait 3 s\n")
+        // Retry-After 0: three retries at once, each announced, then the failure.
+        let limited = try MowaiCommand.run(["generate", "--model", "openai:fail-429-0@\(server.baseURL)/v1", "--chat", "--prompt", "hi"])
+        #expect(limited.status == 1 && limited.errors == """
+            mowai: rate limited: the server asks to wait 0 s; attempt 2 in 0.0 s
+            mowai: rate limited: the server asks to wait 0 s; attempt 3 in 0.0 s
+            mowai: rate limited: the server asks to wait 0 s; attempt 4 in 0.0 s
+            mowai: rate limited: the server asks to wait 0 s
+
+            """, "\(limited.errors)")
         let keyless = try MowaiCommand.run(["generate", "--model", "openai:gpt-4o", "--prompt", "hi"], extraEnvironment: ["OPENAI_API_KEY": ""])
         #expect(keyless.status == 1 && keyless.errors.contains("needs an API key: set OPENAI_API_KEY or pass --api-key-file"))
         let unbuilt = try MowaiCommand.run(["generate", "--model", "gemini:gemini-2.5-flash", "--prompt", "hi"])
