@@ -6,26 +6,15 @@ import Synchronization
 /// connection first gets malformed, out-of-range, overlong, escape-laden, unknown, out-of-order and binary
 /// frames and a flood, then (after one hostile close) a well-behaved ARENA_ACK and task. Its stdout
 /// lines say what happened (`phase good N`, `answered TASK`).
-public final class HostileArena: @unchecked Sendable {
-    let process = Process()
-    public let port: Int
-    private let lines = LogBuffer()
-
+public final class HostileArena: ListeningScript, @unchecked Sendable {
     public var webSocketURL: String { "ws://127.0.0.1:\(port)" }
-
-    public static var script: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Interop/hostile-arena.cjs").path
-    }
 
     /// `goodTask` is the description of the well-behaved task (escapes in it must be shown inert).
     public init(goodTask: String? = nil, flood: Int = 10_000) throws {
-        let arguments = ["node", Self.script, "--port", "0", "--flood", "\(flood)"] + (goodTask.map { ["--good-task", $0] } ?? [])
-        port = try startListeningScript(process, arguments, into: lines,
-                                        failure: "the hostile arena did not start (is node-ws installed? `make setup`)")
+        let options = ["--port", "0", "--flood", "\(flood)"] + (goodTask.map { ["--good-task", $0] } ?? [])
+        try super.init(["node", Self.interop("hostile-arena.cjs")] + options,
+                       failure: "the hostile arena did not start (is node-ws installed? `make setup`)")
     }
-
-    public var output: String { String(decoding: lines.data.withLock { $0 }, as: UTF8.self) }
 
     /// The id of the first task answered in the good phase, once there is one.
     public func answeredTask(within seconds: Double) async throws -> String {
@@ -36,18 +25,6 @@ public final class HostileArena: @unchecked Sendable {
         }
         guard let answered else { throw ArenaTestError("no task answered in the good phase within \(seconds) s; the arena said:\n\(output)") }
         return answered
-    }
-
-    public func terminate() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
-
-    deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
     }
 }
 
