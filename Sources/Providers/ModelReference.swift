@@ -4,24 +4,21 @@ public enum ModelReference: Sendable, Equatable, CustomStringConvertible {
     case file(String)
     /// Any OpenAI-compatible server: OpenAI itself, `mowai serve`, llama.cpp's server, vLLM, Ollama.
     case openAI(model: String, baseURL: String)
-    case anthropic(model: String)
-    case gemini(model: String)
+    case anthropic(model: String, baseURL: String)
+    case gemini(model: String, baseURL: String)
 
     public static let openAIBaseURL = "https://api.openai.com/v1"
+    public static let anthropicBaseURL = "https://api.anthropic.com"
+    public static let geminiBaseURL = "https://generativelanguage.googleapis.com"
     static let limit = 256
 
-    /// `openai:MODEL[@BASE_URL]`, `anthropic:MODEL`, `gemini:MODEL`; anything else is a file path.
+    /// `openai:MODEL`, `anthropic:MODEL`, `gemini:MODEL`, each with an optional `@BASE_URL` (a gateway,
+    /// a proxy, a local server); anything else is a file path.
     public init(parsing text: String) throws(ModelReferenceError) {
-        let providers: [(prefix: String, make: (String, String?) throws(ModelReferenceError) -> ModelReference)] = [
+        let providers: [(prefix: String, make: (String, String?) -> ModelReference)] = [
             ("openai:", { model, url in .openAI(model: model, baseURL: url ?? Self.openAIBaseURL) }),
-            ("anthropic:", { model, url throws(ModelReferenceError) in
-                guard url == nil else { throw .invalid(text: "", reason: "anthropic: takes no @URL") }
-                return .anthropic(model: model)
-            }),
-            ("gemini:", { model, url throws(ModelReferenceError) in
-                guard url == nil else { throw .invalid(text: "", reason: "gemini: takes no @URL") }
-                return .gemini(model: model)
-            }),
+            ("anthropic:", { model, url in .anthropic(model: model, baseURL: url ?? Self.anthropicBaseURL) }),
+            ("gemini:", { model, url in .gemini(model: model, baseURL: url ?? Self.geminiBaseURL) }),
         ]
         guard let provider = providers.first(where: { text.hasPrefix($0.prefix) }) else {
             guard !text.isEmpty else { throw .invalid(text: text, reason: "no model named") }
@@ -49,19 +46,18 @@ public enum ModelReference: Sendable, Equatable, CustomStringConvertible {
                 throw .invalid(text: text, reason: "the base URL \(url) has no host")
             }
         }
-        do {
-            self = try provider.make(model, url.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
-        } catch .invalid(_, let reason) {
-            throw .invalid(text: text, reason: reason)
-        }
+        self = provider.make(model, url.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
     }
 
     public var description: String {
+        func named(_ prefix: String, _ model: String, _ url: String, _ standard: String) -> String {
+            url == standard ? "\(prefix):\(model)" : "\(prefix):\(model)@\(url)"
+        }
         switch self {
         case .file(let path): return path
-        case .openAI(let model, let url): return url == Self.openAIBaseURL ? "openai:\(model)" : "openai:\(model)@\(url)"
-        case .anthropic(let model): return "anthropic:\(model)"
-        case .gemini(let model): return "gemini:\(model)"
+        case .openAI(let model, let url): return named("openai", model, url, Self.openAIBaseURL)
+        case .anthropic(let model, let url): return named("anthropic", model, url, Self.anthropicBaseURL)
+        case .gemini(let model, let url): return named("gemini", model, url, Self.geminiBaseURL)
         }
     }
 }
@@ -72,7 +68,7 @@ public enum ModelReferenceError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalid(let text, let reason):
-            return "cannot use model \"\(text)\": \(reason); give a GGUF path, openai:MODEL[@BASE_URL], anthropic:MODEL or gemini:MODEL"
+            return "cannot use model \"\(text)\": \(reason); give a GGUF path, or openai:MODEL, anthropic:MODEL or gemini:MODEL (each with an optional @BASE_URL)"
         }
     }
 }

@@ -20,6 +20,8 @@ enum ProviderErrors {
         let said = message.isEmpty ? "HTTP \(status) from \(server)" : "HTTP \(status) from \(server): \(message)"
         switch status {
         case 401, 403: return .unauthorized(said)
+        // Google answers a bad key with 400 (reason API_KEY_INVALID) rather than 401.
+        case 400 where message.localizedCaseInsensitiveContains("API key"): return .unauthorized(said)
         case 429: return .rateLimited(retryAfter: retryAfter.flatMap(seconds(retryAfter:)))
         case 400..<500: return .invalidRequest(said)
         default: return .backendFailed(said)

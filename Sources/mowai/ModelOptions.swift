@@ -18,9 +18,9 @@ struct ModelOption: ParsableArguments {
     }
 }
 
-/// `--model` for commands that can also use a hosted model: a GGUF path, or `openai:MODEL[@BASE_URL]`.
+/// `--model` for commands that can also use a hosted model: a GGUF path, or `PROVIDER:MODEL[@BASE_URL]`.
 struct AnyModelOption: ParsableArguments {
-    @Option(help: ArgumentHelp("A GGUF model (default: the installed SmolLM2-135M-Instruct), or a hosted one: openai:MODEL[@BASE_URL] (any OpenAI-compatible server; the key from OPENAI_API_KEY or --api-key-file).",
+    @Option(help: ArgumentHelp("A GGUF model (default: the installed SmolLM2-135M-Instruct), or a hosted one: openai:MODEL (any OpenAI-compatible server), anthropic:MODEL or gemini:MODEL, each with an optional @BASE_URL; the key from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY or --api-key-file.",
                                valueName: "model"))
     var model: String?
     @Option(help: "A file holding the hosted model's API key (never on the command line).")
@@ -33,16 +33,23 @@ struct AnyModelOption: ParsableArguments {
     func hosted(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (any LLM)? {
         guard let model else { return nil }
         let reference = try ModelReference(parsing: model)
+        func key(_ variables: [String], official: Bool) throws -> String? {
+            let key = try ProviderKey.read(file: apiKeyFile, environment: environment, variables: variables)
+            if key == nil && official {
+                throw ValidationErrorMessage("\(reference) needs an API key: set \(variables.joined(separator: " or ")) or pass --api-key-file FILE")
+            }
+            return key
+        }
         switch reference {
         case .file: return nil
         case .openAI(let name, let url):
-            let key = try ProviderKey.read(file: apiKeyFile, environment: environment, variable: "OPENAI_API_KEY")
-            if key == nil && url == ModelReference.openAIBaseURL {
-                throw ValidationErrorMessage("\(reference) needs an API key: set OPENAI_API_KEY or pass --api-key-file FILE")
-            }
-            return OpenAICompatibleLLM(model: name, baseURL: url, apiKey: key)
-        case .anthropic, .gemini:
-            throw ValidationErrorMessage("\(reference): the anthropic and gemini providers are not built yet; use openai:MODEL[@BASE_URL] (any OpenAI-compatible server) or a GGUF path")
+            return HostedLLM.openAI(model: name, baseURL: url, apiKey: try key(["OPENAI_API_KEY"], official: url == ModelReference.openAIBaseURL))
+        case .anthropic(let name, let url):
+            return HostedLLM.anthropic(model: name, baseURL: url,
+                                       apiKey: try key(["ANTHROPIC_API_KEY"], official: url == ModelReference.anthropicBaseURL))
+        case .gemini(let name, let url):
+            return HostedLLM.gemini(model: name, baseURL: url,
+                                    apiKey: try key(["GEMINI_API_KEY", "GOOGLE_API_KEY"], official: url == ModelReference.geminiBaseURL))
         }
     }
 }
@@ -50,7 +57,7 @@ struct AnyModelOption: ParsableArguments {
 /// A provider's API key: from --api-key-file when given, else the environment. Never from argv, so it
 /// stays out of `ps` and shell history; never printed.
 enum ProviderKey {
-    static func read(file: String?, environment: [String: String], variable: String) throws -> String? {
+    static func read(file: String?, environment: [String: String], variables: [String]) throws -> String? {
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw ValidationErrorMessage("cannot read the API key file \(Sanitizer.line(file))")
@@ -64,7 +71,7 @@ enum ProviderKey {
             }
             return key
         }
-        return environment[variable].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        return variables.lazy.compactMap { environment[$0]?.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty }
     }
 }
 

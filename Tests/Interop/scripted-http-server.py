@@ -16,6 +16,12 @@ Prints "listening on PORT" once it accepts connections. Paths:
        flaky-N    503 for the first N requests to it, then as echo
        cut        two deltas, then the body ends without finish_reason or [DONE]
        malformed  a delta, then an event whose data is not JSON
+  POST /v1/messages                Anthropic's streamed Messages format (message_start, content_block_delta,
+                                   message_delta, message_stop, pings); models: echo (x-api-key "wrong"
+                                   gets 401), overloaded (an error event after one delta), refuse
+  POST /v1beta/models/M:streamGenerateContent?alt=sse
+                                   Gemini's streamed format; models: echo (x-goog-api-key "wrong" gets
+                                   400 API_KEY_INVALID, as Google answers), safety (text, then SAFETY)
 Every request's path goes to stdout as "request PATH", and a client that hangs up mid-stream as
 "gone PATH", so tests can see cancellation reach the server.
 """
@@ -104,6 +110,10 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode("utf-8", "replace")
         if path == "/v1/chat/completions":
             self.chat(json.loads(body))
+        elif path == "/v1/messages":
+            self.anthropic(json.loads(body))
+        elif path.startswith("/v1beta/models/") and path.endswith(":streamGenerateContent"):
+            self.gemini(path[len("/v1beta/models/"):-len(":streamGenerateContent")], json.loads(body))
         elif path == "/echo":
             self.send_json(200, {"method": "POST", "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
         else:
@@ -158,6 +168,58 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
             say("gone /v1/chat/completions")
+
+
+    def begin_stream(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+    def named(self, kind, value):
+        self.chunk(b"event: " + kind.encode() + b"\ndata: " + json.dumps(value).encode() + b"\n\n")
+
+    def anthropic(self, request):
+        if self.headers.get("x-api-key") == "wrong":
+            return self.send_json(401, {"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}})
+        model = request["model"]
+        words = request["messages"][-1]["content"].split(" ")
+        limit = request["max_tokens"]
+        self.begin_stream()
+        self.named("message_start", {"type": "message_start", "message": {"id": "m1", "role": "assistant", "usage": {"input_tokens": 9, "output_tokens": 1}}})
+        self.named("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})
+        self.chunk(b"event: ping\ndata: {\"type\": \"ping\"}\n\n")
+        if model == "overloaded":
+            self.named("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": words[0]}})
+            self.named("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})
+        else:
+            shown = words[:limit]
+            for i, word in enumerate(shown):
+                self.named("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                                   "delta": {"type": "text_delta", "text": word if i == 0 else " " + word}})
+            reason = "refusal" if model == "refuse" else ("max_tokens" if limit < len(words) else "end_turn")
+            self.named("content_block_stop", {"type": "content_block_stop", "index": 0})
+            self.named("message_delta", {"type": "message_delta", "delta": {"stop_reason": reason}, "usage": {"output_tokens": len(shown)}})
+            self.named("message_stop", {"type": "message_stop"})
+        self.wfile.write(b"0\r\n\r\n")
+
+    def gemini(self, model, request):
+        if self.headers.get("x-goog-api-key") == "wrong":
+            return self.send_json(400, {"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT"}})
+        words = request["contents"][-1]["parts"][0]["text"].split(" ")
+        limit = request["generationConfig"]["maxOutputTokens"]
+        self.begin_stream()
+        shown = words[:limit]
+        for i, word in enumerate(shown):
+            last = i == len(shown) - 1
+            candidate = {"content": {"role": "model", "parts": [{"text": word if i == 0 else " " + word}]}}
+            if last:
+                candidate["finishReason"] = "SAFETY" if model == "safety" else ("MAX_TOKENS" if limit < len(words) else "STOP")
+            event = {"candidates": [candidate]}
+            if last:
+                event["usageMetadata"] = {"promptTokenCount": 7, "candidatesTokenCount": len(shown)}
+            self.chunk(b"data: " + json.dumps(event).encode() + b"\r\n\r\n")
+        self.wfile.write(b"0\r\n\r\n")
 
 
 def main():

@@ -2,27 +2,43 @@ import Foundation
 import HTTPClient
 import LLMInterface
 
-/// A model behind an OpenAI-compatible API (OpenAI, `mowai serve`, llama.cpp's server, vLLM, Ollama):
-/// chat prompts go to `/chat/completions`, plain text to `/completions`, both streamed as server-sent
-/// events until `data: [DONE]`. Cancelling the consumer aborts the transfer.
-public struct OpenAICompatibleLLM: LLM {
-    public let model: String
-    /// Up to and including the API's version path: "https://api.openai.com/v1", "http://host:8080/v1".
-    public let baseURL: String
-    let apiKey: String?
+/// A model behind a provider's HTTP API, streamed as server-sent events: OpenAI-compatible servers,
+/// Anthropic's Messages API, Gemini's streamGenerateContent. Failures worth another try are retried
+/// (announced as `.retrying`) until text has gone out; cancelling the consumer aborts the transfer.
+public struct HostedLLM: LLM {
+    let wire: any ProviderWire
     let timeouts: HTTPTimeouts
     let retry: RetryPolicy
 
     /// `idleSeconds`: the longest wait for the first or the next piece of an answer.
-    public init(model: String, baseURL: String, apiKey: String?, idleSeconds: Double = 120, retry: RetryPolicy = RetryPolicy()) {
-        self.model = model
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.apiKey = apiKey
+    init(wire: any ProviderWire, idleSeconds: Double, retry: RetryPolicy) {
+        self.wire = wire
         timeouts = HTTPTimeouts(connect: 10, total: nil, idle: idleSeconds)
         self.retry = retry
     }
 
-    public var name: String { ModelReference.openAI(model: model, baseURL: baseURL).description }
+    /// Any OpenAI-compatible server (OpenAI, `mowai serve`, llama.cpp's server, vLLM, Ollama); `baseURL`
+    /// up to and including the version path ("http://host:8080/v1").
+    public static func openAI(model: String, baseURL: String = ModelReference.openAIBaseURL, apiKey: String?,
+                              idleSeconds: Double = 120, retry: RetryPolicy = RetryPolicy()) -> HostedLLM {
+        HostedLLM(wire: OpenAIWire(model: model, baseURL: trimmed(baseURL), apiKey: apiKey), idleSeconds: idleSeconds, retry: retry)
+    }
+
+    /// Anthropic's Messages API.
+    public static func anthropic(model: String, baseURL: String = ModelReference.anthropicBaseURL, apiKey: String?,
+                                 idleSeconds: Double = 120, retry: RetryPolicy = RetryPolicy()) -> HostedLLM {
+        HostedLLM(wire: AnthropicWire(model: model, baseURL: trimmed(baseURL), apiKey: apiKey), idleSeconds: idleSeconds, retry: retry)
+    }
+
+    /// Google's Gemini API.
+    public static func gemini(model: String, baseURL: String = ModelReference.geminiBaseURL, apiKey: String?,
+                              idleSeconds: Double = 120, retry: RetryPolicy = RetryPolicy()) -> HostedLLM {
+        HostedLLM(wire: GeminiWire(model: model, baseURL: trimmed(baseURL), apiKey: apiKey), idleSeconds: idleSeconds, retry: retry)
+    }
+
+    private static func trimmed(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
+
+    public var name: String { wire.name }
 
     public func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, any Error> {
         let (events, continuation) = AsyncThrowingStream<GenerationEvent, any Error>.makeStream()
@@ -57,16 +73,8 @@ public struct OpenAICompatibleLLM: LLM {
 
     private func attemptOnce(_ request: GenerationRequest,
                              into output: AsyncThrowingStream<GenerationEvent, any Error>.Continuation) async throws {
-        let path: String
-        switch request.prompt {
-        case .chat: path = "/chat/completions"
-        case .text: path = "/completions"
-        }
-        var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Accept", "text/event-stream")]
-        if let apiKey { headers.append(HTTPHeader("Authorization", "Bearer \(apiKey)")) }
-        let body = try JSONEncoder().encode(OpenAIWire.Request(model: model, request: request))
-        let http = HTTPRequest("POST", baseURL + path, headers: headers, body: Array(body), timeouts: timeouts)
-        var reader = CompletionStream(server: baseURL)
+        let http = try wire.httpRequest(for: request, timeouts: timeouts)
+        var reader = CompletionStream(wire: wire)
         do {
             for try await event in HTTPClient.stream(http) {
                 for generated in try reader.read(event) { output.yield(generated) }
@@ -84,22 +92,21 @@ public struct OpenAICompatibleLLM: LLM {
     }
 }
 
-/// A streamed completion as it arrives, turned into generation events (pure: tested without sockets).
+/// A streamed answer as it arrives, turned into generation events (pure: tested without sockets).
 struct CompletionStream {
-    let server: String
+    let wire: any ProviderWire
     private var status = 0
     private var retryAfter: String?
     private var errorBody: [UInt8] = []
     private var parser = ServerSentEventParser()
-    private var finishReason: String?
-    private var usage: OpenAIWire.Usage?
+    private var state = StreamState()
     private var pieces = 0
-    private(set) var isDone = false
+    var isDone: Bool { state.isDone }
     var sentText: Bool { pieces > 0 }
     static let errorBodyLimit = 64 * 1024
 
-    init(server: String) {
-        self.server = server
+    init(wire: any ProviderWire) {
+        self.wire = wire
     }
 
     mutating func read(_ event: HTTPStreamEvent) throws -> [GenerationEvent] {
@@ -116,40 +123,16 @@ struct CompletionStream {
             do {
                 events = try parser.feed(bytes)
             } catch {
-                throw LLMError.backendFailed("\(server) sent \(error)")
+                throw LLMError.backendFailed("\(wire.server) sent \(error)")
             }
             var generated: [GenerationEvent] = []
-            for event in events where !isDone {
-                generated += try read(event)
+            for event in events where !state.isDone {
+                let read = try wire.read(event, into: &state)
+                pieces += read.count { if case .text = $0 { true } else { false } }
+                generated += read
             }
             return generated
         }
-    }
-
-    private mutating func read(_ event: ServerSentEvent) throws -> [GenerationEvent] {
-        if event.data == "[DONE]" {
-            isDone = true
-            return []
-        }
-        let chunk: OpenAIWire.Chunk
-        do {
-            chunk = try JSONDecoder().decode(OpenAIWire.Chunk.self, from: Data(event.data.utf8))
-        } catch {
-            if let failure = try? JSONDecoder().decode(OpenAIWire.ErrorBody.self, from: Data(event.data.utf8)) {
-                throw LLMError.backendFailed("\(server) failed mid-answer: \(failure.error.message.prefix(300))")
-            }
-            throw LLMError.backendFailed("\(server) sent a malformed event: \(event.data.prefix(80))")
-        }
-        if let usage = chunk.usage { self.usage = usage }
-        var generated: [GenerationEvent] = []
-        for choice in chunk.choices?.prefix(1) ?? [] {
-            if let text = choice.delta?.content ?? choice.text, !text.isEmpty {
-                pieces += 1
-                generated.append(.text(text))
-            }
-            if let reason = choice.finish_reason { finishReason = reason }
-        }
-        return generated
     }
 
     /// The closing event, or why there is none (an `AttemptFailure`): an error status, a refusal, or a
@@ -157,18 +140,14 @@ struct CompletionStream {
     func finish() throws(AttemptFailure) -> GenerationEvent {
         guard status == 200 else {
             let error = ProviderErrors.error(status: status, retryAfter: retryAfter,
-                                             message: ProviderErrors.message(in: errorBody), server: server)
+                                             message: ProviderErrors.message(in: errorBody), server: wire.server)
             throw AttemptFailure(error: error, retryable: ProviderErrors.retryable(status: status),
                                  retryAfter: retryAfter.flatMap(ProviderErrors.seconds(retryAfter:)))
         }
-        guard isDone || finishReason != nil else {
-            throw AttemptFailure(error: .network("the answer from \(server) was cut off before its end"), retryable: !sentText)
+        if let refusal = state.refusal { throw AttemptFailure(error: .refused(refusal), retryable: false) }
+        guard let finish = state.finish else {
+            throw AttemptFailure(error: .network("the answer from \(wire.server) was cut off before its end"), retryable: !sentText)
         }
-        let usage = GenerationUsage(promptTokens: usage?.prompt_tokens ?? 0, generatedTokens: usage?.completion_tokens ?? pieces)
-        switch finishReason {
-        case "length": return .finished(.maxTokens, usage)
-        case "content_filter": throw AttemptFailure(error: .refused("\(server) filtered the answer"), retryable: false)
-        default: return .finished(.endOfText, usage)
-        }
+        return .finished(finish, GenerationUsage(promptTokens: state.promptTokens ?? 0, generatedTokens: state.generatedTokens ?? pieces))
     }
 }
