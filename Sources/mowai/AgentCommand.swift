@@ -5,6 +5,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Inference
+import LLMInterface
 import SafeText
 import WebSocketClient
 
@@ -33,7 +34,7 @@ struct AgentRunCommand: ParsableCommand {
     var arena: String?
 
     @OptionGroup var agents: AgentOptions
-    @OptionGroup var model: ModelOption
+    @OptionGroup var model: AnyModelOption
     @OptionGroup var engine: EngineOptions
 
     @Flag(help: "Also show debug logs and the model's text as it streams.")
@@ -92,8 +93,9 @@ struct AgentCheckCommand: ParsableCommand {
 
 /// The model every local agent shares (one engine serves them all, batched).
 enum SharedModel {
-    static func load(_ option: ModelOption, engine: EngineOptions, agents: Int) throws -> LocalLLM {
+    static func load(_ option: AnyModelOption, engine: EngineOptions, agents: Int) throws -> any LLM {
+        if let hosted = try option.hosted() { return hosted }
         // Agents' prompts are short: 4096 positions each is plenty, and bounds the KV reservation.
-        try engine.load(try option.open(), sequences: max(1, min(agents, 16)), contextLength: 4096, notices: noticeOnStandardError)
+        return try engine.load(try option.openFile(), sequences: max(1, min(agents, 16)), contextLength: 4096, notices: noticeOnStandardError)
     }
 }

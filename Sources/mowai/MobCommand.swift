@@ -71,7 +71,7 @@ struct MobRunCommand: ParsableCommand {
     @Flag(help: "Also print every piece of the model's text as it streams (text mode).")
     var verbose = false
 
-    @OptionGroup var model: ModelOption
+    @OptionGroup var model: AnyModelOption
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
@@ -96,7 +96,7 @@ struct MobRunCommand: ParsableCommand {
             return url
         }
 
-        let models = ModelPool(defaultModel: model.model, engine: engine, sequences: max(1, definition.members.count), notices: noticeOnStandardError)
+        let models = ModelPool(defaultModel: model.model, apiKeyFile: model.apiKeyFile, engine: engine, sequences: max(1, definition.members.count), notices: noticeOnStandardError)
         let runtime = MobRuntime(resolve: MemberFactory.resolver(file: mobFile, models: models))
         let printer = MobEventPrinter(json: json, verbose: verbose)
         let finished = DispatchSemaphore(value: 0)

@@ -1,6 +1,7 @@
 import Agents
 import Foundation
 import Inference
+import Providers
 import Mob
 import MobRuntime
 import Personas
@@ -84,26 +85,32 @@ final class ModelPool: Sendable {
     }
 
     private let defaultModel: String?
+    private let apiKeyFile: String?
     private let engine: EngineOptions
     private let sequences: Int
     private let notices: @Sendable (String) -> Void
     private let loaded = Mutex<[String: any LLM]>([:])
 
     /// - Parameter notices: hears why a model runs on the CPU when a GPU was asked for or expected.
-    init(defaultModel: String?, engine: EngineOptions, sequences: Int, notices: @escaping @Sendable (String) -> Void) {
+    init(defaultModel: String?, apiKeyFile: String? = nil, engine: EngineOptions, sequences: Int,
+         notices: @escaping @Sendable (String) -> Void) {
         self.defaultModel = defaultModel
+        self.apiKeyFile = apiKeyFile
         self.engine = engine
         self.sequences = sequences
         self.notices = notices
     }
 
-    /// The model `name` names (nil: the default), loaded on first use.
+    /// The model `name` names (nil: the default): a GGUF file loaded on first use, or a hosted model
+    /// (`openai:`, `anthropic:`, `gemini:MODEL[@URL]`).
     func model(_ name: String?) throws -> any LLM {
         let key = name ?? defaultModel ?? ""
         if let model = loaded.withLock({ $0[key] }) { return model }
         let model: any LLM
         if key == Self.standIn {
             model = StandInLLM(echoesPrompt: true)
+        } else if !key.isEmpty, let hosted = try HostedModels.make(try ModelReference(parsing: key), apiKeyFile: apiKeyFile) {
+            model = hosted
         } else {
             model = try engine.load(try GGUFModelFile(path: try ModelLocator.path(key.isEmpty ? nil : key)),
                                     sequences: max(1, min(sequences, 16)), contextLength: 4096, notices: notices)

@@ -32,7 +32,15 @@ struct AnyModelOption: ParsableArguments {
     /// The hosted model `--model` names, or nil for a GGUF file.
     func hosted(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (any LLM)? {
         guard let model else { return nil }
-        let reference = try ModelReference(parsing: model)
+        return try HostedModels.make(try ModelReference(parsing: model), apiKeyFile: apiKeyFile, environment: environment)
+    }
+}
+
+/// Hosted models, from their references: each provider's key from its usual variables or a file.
+enum HostedModels {
+    /// The hosted model `reference` names, or nil when it names a GGUF file.
+    static func make(_ reference: ModelReference, apiKeyFile: String?,
+                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (any LLM)? {
         func key(_ variables: [String], official: Bool) throws -> String? {
             let key = try ProviderKey.read(file: apiKeyFile, environment: environment, variables: variables)
             if key == nil && official {

@@ -53,7 +53,7 @@ struct TUICommand: ParsableCommand {
     var mobFiles: [String] = []
 
     @OptionGroup var agents: AgentOptions
-    @OptionGroup var model: ModelOption
+    @OptionGroup var model: AnyModelOption
     @OptionGroup var engine: EngineOptions
 
     @Flag(help: "Host no local agents (the embedded arena starts empty).")
@@ -116,7 +116,7 @@ struct TUICommand: ParsableCommand {
         let explicitAgents = !agentFiles.isEmpty || !agents.personas.isEmpty || agents.config != nil
         _ = try engine.checked()
         var mobs: [(definition: MobDefinition, resolve: MobRuntime.Resolver)] = []
-        let models = ModelPool(defaultModel: model.model, engine: engine, sequences: 8) { inbox.post(.notice(.warning, $0)) }
+        let models = ModelPool(defaultModel: model.model, apiKeyFile: model.apiKeyFile, engine: engine, sequences: 8) { inbox.post(.notice(.warning, $0)) }
         for file in mobFiles {
             let mob = try MobFile.load(file)
             for warning in mob.warnings { notices.append((.warning, "\(file): \(warning)")) }

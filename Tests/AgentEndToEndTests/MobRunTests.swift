@@ -43,6 +43,18 @@ struct MobRunTests {
         try await missing.waitFor("/nonexistent/mob.json does not exist", onStandardError: true)
     }
 
+    @Test("mob run with a hosted model: every member asks the OpenAI-compatible server, and the flow completes")
+    func hostedModel() async throws {
+        let server = try ScriptedHTTPServer()
+        let run = try MowaiProcess(["mob", "run", Self.workshop, "--flow", "debate", "--param", "task=Plan a picnic", "--json",
+                                    "--model", "openai:echo@\(server.baseURL)/v1"])
+        #expect(try await run.exitStatus(within: 60) == 0, "stderr: \(run.stderr)")
+        let types = try Self.envelopes(run.stdout).compactMap { $0["payload"]?["type"]?.stringValue }
+        #expect(types.contains("flow_completed") && !types.contains("flow_failed"))
+        // Four personas, then the synthesiser: each asks at least once.
+        #expect(server.output.components(separatedBy: "request /v1/chat/completions").count - 1 >= 5, "\(server.output)")
+    }
+
     @Test("mob run --flow debate --json: one envelope per line, seq from 1 per source, the flow's events in order, exit 0")
     func debateAsJSON() async throws {
         let run = try MowaiProcess(["mob", "run", Self.workshop, "--flow", "debate", "--param", "task=Plan a picnic", "--json", "--model", "stand-in"])
