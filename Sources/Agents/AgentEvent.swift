@@ -22,7 +22,7 @@ public enum AgentEvent: Sendable, Equatable {
     case log(AgentLogLevel, String)
     /// A line the agent wrote to WASI stdout or stderr.
     case output(String)
-    /// Something odd but survivable: invalid UTF-8 repaired, peer thoughts dropped.
+    /// Something odd but survivable: invalid UTF-8 repaired, peer thoughts dropped, a hosted model retried.
     case warning(String)
     /// A trap or a broken module: the agent is finished.
     case failed(String)

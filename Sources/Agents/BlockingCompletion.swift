@@ -25,10 +25,12 @@ final class BlockingCompletion: @unchecked Sendable {
     /// to no call (it would otherwise be shown as the agent's next one).
     private var isClosed = false
 
-    /// Runs `request` on `llm`, reporting each piece of text, until it finishes, `timeoutMs` passes,
+    /// Runs `request` on `llm`, reporting each piece of text (and each retry of a hosted model), until
+    /// it finishes, `timeoutMs` passes,
     /// the call's `deadline` (monotonic ms) passes, or `isCancelled()` turns true.
     static func run(_ request: GenerationRequest, on llm: any LLM, timeoutMs: Int64, deadline: Int64,
                     isCancelled: @escaping @Sendable () -> Bool, isAbandoned: @escaping @Sendable () -> Bool = { false },
+                    onRetry: @escaping @Sendable (String) -> Void = { _ in },
                     onText: @escaping @Sendable (String) -> Void) -> Outcome {
         let completion = BlockingCompletion()
         let task = Task.detached {
@@ -38,8 +40,9 @@ final class BlockingCompletion: @unchecked Sendable {
                     switch event {
                     case .text(let piece):
                         if completion.append(piece) { onText(piece) }
-                    case .retrying:
-                        break  // the provider waits and tries again; this call's timeout still bounds it all
+                    case .retrying(let attempt, let delay, let reason):
+                        // The provider waits and tries again; this call's timeout still bounds it all.
+                        onRetry("\(reason); attempt \(attempt) in \(String(format: "%.1f", delay)) s")
                     case .finished(let reason, let usage):
                         finish = (usage, reason)
                     }

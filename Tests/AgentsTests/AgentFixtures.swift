@@ -69,26 +69,29 @@ enum AgentFixtures {
 }
 
 /// An `LLM` that answers from a script: the same text for every prompt unless `answer` says otherwise,
-/// streamed word by word, optionally slowly or failing.
+/// streamed word by word, optionally slowly, failing, or after announced retries (as a hosted model's).
 final class ScriptedLLM: LLM, @unchecked Sendable {
     let name = "scripted"
     let answer: @Sendable (GenerationRequest) -> String
     let delayPerWordMs: Int
     let failure: (any Error)?
+    let retries: [GenerationEvent]
     let requests = Mutex<[GenerationRequest]>([])
 
-    init(delayPerWordMs: Int = 0, failure: (any Error)? = nil, answer: @escaping @Sendable (GenerationRequest) -> String = { _ in "Ship the smallest version first." }) {
+    init(delayPerWordMs: Int = 0, failure: (any Error)? = nil, retries: [GenerationEvent] = [], answer: @escaping @Sendable (GenerationRequest) -> String = { _ in "Ship the smallest version first." }) {
         self.answer = answer
         self.delayPerWordMs = delayPerWordMs
         self.failure = failure
+        self.retries = retries
     }
 
     func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, any Error> {
         requests.withLock { $0.append(request) }
-        let (answer, delay, failure) = (answer(request), delayPerWordMs, failure)
+        let (answer, delay, failure, retries) = (answer(request), delayPerWordMs, failure, retries)
         return AsyncThrowingStream { continuation in
             let task = Task {
                 if let failure { return continuation.finish(throwing: failure) }
+                for retry in retries { continuation.yield(retry) }
                 let words = answer.split(separator: " ", omittingEmptySubsequences: false)
                 for (index, word) in words.enumerated() {
                     if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000) }
