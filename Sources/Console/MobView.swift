@@ -54,13 +54,16 @@ public struct MobMemberView: Equatable, Sendable {
     public var status: MemberStatus
     /// Input and output tokens of every model turn so far.
     public var tokens: Int
+    /// The model it thinks with ("SmolLM2-135M-Instruct.Q4_1.gguf", "openai:gpt-4o-mini"); empty if unknown.
+    public var model: String
 
-    public init(id: String, profile: String, agentId: String, status: MemberStatus = .active, tokens: Int = 0) {
+    public init(id: String, profile: String, agentId: String, status: MemberStatus = .active, tokens: Int = 0, model: String = "") {
         self.id = id
         self.profile = profile
         self.agentId = agentId
         self.status = status
         self.tokens = tokens
+        self.model = model
     }
 }
 

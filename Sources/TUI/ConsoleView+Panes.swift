@@ -117,7 +117,10 @@ extension ConsoleView {
         let persona = agent.persona.isEmpty ? "" : " · \(agent.persona)"
         let local = state.localAgentIds.contains(agent.agentId) ? " · local" : ""
         let presence = agent.isOnline ? "" : state.localAgentIds.contains(agent.agentId) ? " · \(agent.activity)" : " · left"
-        pane("\(agent.name)\(persona)\(local)\(presence)\(scrolled > 0 ? " ↑\(scrolled)" : "")", in: rect,
+        // A local mob member's model: which one thinks for it (a file here, or a hosted provider).
+        let model = state.mobs.lazy.flatMap(\.members).first { $0.agentId == agent.agentId }?.model ?? ""
+        let modelLabel = model.isEmpty ? "" : " · \(model)"
+        pane("\(agent.name)\(persona)\(local)\(modelLabel)\(presence)\(scrolled > 0 ? " ↑\(scrolled)" : "")", in: rect,
              focused: state.focus == .console, into: &frame)
         draw(lines: Array(state.selectedConsole.visible), scrolledBack: scrolled, showsAuthor: false, state: state, in: rect, into: &frame)
     }

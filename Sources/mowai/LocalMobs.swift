@@ -28,12 +28,15 @@ final class LocalMobs: Sendable {
         self.inbox = inbox
     }
 
-    /// Starts a mob: the console lists its members first, then follows its events.
-    func start(_ definition: MobDefinition) throws {
+    /// Starts a mob: the console lists its members first (with the model each uses: `modelLabel` of
+    /// its profile's `model`), then follows its events.
+    func start(_ definition: MobDefinition, modelLabel: @escaping @Sendable (String?) -> String = { _ in "" }) throws {
         let (runtime, inbox) = (runtime, inbox)
         let subscription = runtime.subscribe(mob: definition.id)
+        let model = { @Sendable (profile: String) in modelLabel(definition.profiles[profile]?.model) }
         let members = definition.members.map { spec in
-            MobMemberView(id: spec.id, profile: spec.profile, agentId: runtime.agentId(mob: definition.id, member: spec.id))
+            MobMemberView(id: spec.id, profile: spec.profile, agentId: runtime.agentId(mob: definition.id, member: spec.id),
+                          model: model(spec.profile))
         }
         inbox.post(.mobAttached(MobView(id: definition.id, profiles: definition.profiles.keys.sorted(),
                                         flows: Self.outlines(of: definition), members: members)))
@@ -43,7 +46,7 @@ final class LocalMobs: Sendable {
                 // A member spawned later (/spawn) is listed, with the agentId it joins with, before its events.
                 if case .memberSpawned(let member, let profile, _) = event.payload, known.insert(member).inserted {
                     inbox.post(.mobMemberAdded(mob: definition.id, MobMemberView(
-                        id: member, profile: profile, agentId: runtime.agentId(mob: definition.id, member: member))))
+                        id: member, profile: profile, agentId: runtime.agentId(mob: definition.id, member: member), model: model(profile))))
                 }
                 // A console that falls behind leaves the events in the subscription's bounded buffer, which
                 // drops and says how many, rather than in its own queue without bound.

@@ -101,6 +101,18 @@ final class ModelPool: Sendable {
         self.notices = notices
     }
 
+    /// What the console shows for the model `name` names (nil: the default): a GGUF file's name, or
+    /// the hosted model's reference.
+    @Sendable func label(_ name: String?) -> String {
+        let key = name ?? defaultModel ?? ""
+        if key.isEmpty { return ModelLocator.defaultName }
+        switch try? ModelReference(parsing: key) {
+        case .file(let path)?: return key == Self.standIn ? key : (path as NSString).lastPathComponent
+        case let reference?: return reference.description
+        case nil: return key
+        }
+    }
+
     /// The model `name` names (nil: the default): a GGUF file loaded on first use, or a hosted model
     /// (`openai:`, `anthropic:`, `gemini:MODEL[@URL]`).
     func model(_ name: String?) throws -> any LLM {

@@ -65,7 +65,8 @@ struct TUICommand: ParsableCommand {
         var notices: [(Notice.Level, String)] = []
         let (loadedTheme, themeWarning) = ThemeLoader.load(theme)
         // Before the terminal is taken: a bad --agent, --persona or --mob is an error on stderr.
-        let hosted = try Failure.reporting { try hostedMobs(notices: &notices, inbox: inbox) }
+        let models = ModelPool(defaultModel: model.model, apiKeyFile: model.apiKeyFile, engine: engine, sequences: 8) { inbox.post(.notice(.warning, $0)) }
+        let hosted = try Failure.reporting { try hostedMobs(models: models, notices: &notices) }
 
         let url: WebSocketURL
         let secret: String?
@@ -99,7 +100,7 @@ struct TUICommand: ParsableCommand {
         let runner = try EffectRunner(target: .init(url: url, adminSecret: secret, certificateAuthorityFile: caFile), inbox: inbox, mobs: local)
         let console = ConsoleRunner(state: State(options: options, now: .now()), inbox: inbox,
                                     effects: runner, theme: loadedTheme, notices: notices)
-        for mob in hosted { try local?.start(mob.definition) }
+        for mob in hosted { try local?.start(mob.definition, modelLabel: models.label) }
         defer { local?.stop() }
         do {
             try console.run()
@@ -111,12 +112,11 @@ struct TUICommand: ParsableCommand {
     /// The mobs to host: each --mob, the agents of --agent/--persona as one mob, or (alone, with no
     /// --arena) the built-in workshop mob. Asked for explicitly, a problem is an error; for the default
     /// mob, a missing model is a notice and the console runs without agents.
-    private func hostedMobs(notices: inout [(Notice.Level, String)], inbox: ActionInbox) throws -> [(definition: MobDefinition, resolve: MobRuntime.Resolver)] {
+    private func hostedMobs(models: ModelPool, notices: inout [(Notice.Level, String)]) throws -> [(definition: MobDefinition, resolve: MobRuntime.Resolver)] {
         guard !noAgents else { return [] }
         let explicitAgents = !agentFiles.isEmpty || !agents.personas.isEmpty || agents.config != nil
         _ = try engine.checked()
         var mobs: [(definition: MobDefinition, resolve: MobRuntime.Resolver)] = []
-        let models = ModelPool(defaultModel: model.model, apiKeyFile: model.apiKeyFile, engine: engine, sequences: 8) { inbox.post(.notice(.warning, $0)) }
         for file in mobFiles {
             let mob = try MobFile.load(file)
             for warning in mob.warnings { notices.append((.warning, "\(file): \(warning)")) }

@@ -77,15 +77,29 @@ struct ConsoleViewGoldenTests {
 
     @Test("a hosted mob at 100×30: its members under its heading by role, with tokens, and the flow pane")
     func mob100x30() throws {
+        try check("mob-100x30", Self.mob())
+    }
+
+    @Test("a mob member's console names the model it thinks with")
+    func memberModel() throws {
+        var state = Self.mob(model: "openai:gpt-4o-mini")
+        _ = reduce(&state, .key(.down))
+        _ = reduce(&state, .key(.enter))
+        let screen = Self.view.render(state).text()
+        // The roster's second row: the pragmatist (the mob's members are local agents).
+        #expect(screen.contains("┌─ pragmatist · pragmatist · local · openai:gpt-4o-mini ─"), "\(screen)")
+    }
+
+    static func mob(model: String = "") -> State {
         var state = State(options: .init(arenaURL: "ws://127.0.0.1:8080", isAdmin: true,
-                                         observerAgentId: "0b9d5f8e-1c2d-4e3f-8a9b-0c1d2e3f4a5b"), now: Self.now)
+                                         observerAgentId: "0b9d5f8e-1c2d-4e3f-8a9b-0c1d2e3f4a5b"), now: now)
         _ = reduce(&state, .resize(columns: 100, rows: 30))
         _ = reduce(&state, .connected(at: Self.now))
         let members = [("contrarian", "contrarian", 0), ("pragmatist", "pragmatist", 1), ("helper", "pragmatist", 2), ("synthesiser", "synthesiser", 3)]
         _ = reduce(&state, .mobAttached(MobView(
             id: "workshop", profiles: ["contrarian", "pragmatist", "synthesiser"],
             flows: [FlowOutline(id: "debate", steps: [("contrarian", "contrarian"), ("pragmatist", "pragmatist"), ("synthesis", "synthesiser")], parameters: ["task"])],
-            members: members.map { MobMemberView(id: $0.0, profile: $0.1, agentId: Self.agentId($0.2)) })))
+            members: members.map { MobMemberView(id: $0.0, profile: $0.1, agentId: Self.agentId($0.2), model: model) })))
         let agents: [JSONValue] = members.map { name, profile, slot in
             ["agentId": .string(Self.agentId(slot)), "slot": .number(Double(slot)), "name": .string(name), "color": "#87d787",
              "persona": .string(profile), "version": "1.0", "connectedAt": .number(Double(Self.now.wallMs))]
@@ -104,7 +118,7 @@ struct ConsoleViewGoldenTests {
         _ = reduce(&state, event(.stepCompleted(runId: "workshop-flow-1", stepId: "contrarian", target: nil, output: "No.", durationMs: 900)))
         _ = reduce(&state, event(.stepCompleted(runId: "workshop-flow-1", stepId: "pragmatist", target: "pragmatist", output: "Bread.", durationMs: 900)))
         _ = reduce(&state, event(.turnCompleted(runId: "r", turnId: "r.1", stopReason: .endTurn, usage: TokenUsage(inputTokens: 200, outputTokens: 40)), from: "pragmatist"))
-        try check("mob-100x30", state)
+        return state
     }
 
     @Test("the same workshop at 140×45: chat and console side by side")
