@@ -15,6 +15,8 @@ public enum AgentEvent: Sendable, Equatable {
     case llmFinished(LLMCallSummary)
     /// The model failed or timed out; the agent got an empty answer.
     case llmFailed(String)
+    /// A hosted model failed before any text and is tried again.
+    case llmRetrying(LLMRetry)
     /// `broadcast`: a thought for `taskId` (nil outside of a task: shown in the console only).
     case broadcast(taskId: String?, content: String)
     /// `handle-task` returned.
@@ -22,7 +24,7 @@ public enum AgentEvent: Sendable, Equatable {
     case log(AgentLogLevel, String)
     /// A line the agent wrote to WASI stdout or stderr.
     case output(String)
-    /// Something odd but survivable: invalid UTF-8 repaired, peer thoughts dropped, a hosted model retried.
+    /// Something odd but survivable: invalid UTF-8 repaired, peer thoughts dropped.
     case warning(String)
     /// A trap or a broken module: the agent is finished.
     case failed(String)
@@ -88,5 +90,20 @@ public struct AgentConfig: Sendable, Equatable {
         self.color = color
         self.persona = persona
         self.personaPrompt = personaPrompt
+    }
+}
+
+/// A hosted model's retry: attempt `attempt` of at most `maxAttempts` starts after `delayMs`, because of `error`.
+public struct LLMRetry: Sendable, Equatable {
+    public var attempt: Int
+    public var maxAttempts: Int
+    public var delayMs: Int64
+    public var error: String
+
+    public init(attempt: Int, maxAttempts: Int, delayMs: Int64, error: String) {
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+        self.delayMs = delayMs
+        self.error = error
     }
 }

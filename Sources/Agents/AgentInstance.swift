@@ -254,7 +254,7 @@ final class AgentInstance {
         let emit = host.emit
         let outcome = BlockingCompletion.run(request, on: llm, timeoutMs: host.limits.llmTimeoutMs, deadline: deadline,
                                              isCancelled: host.isCancelled, isAbandoned: host.isRunAbandoned,
-                                             onRetry: { emit(.warning("the model: \($0)")) }, onText: { emit(.llmText($0)) })
+                                             onRetry: { emit(.llmRetrying($0)) }, onText: { emit(.llmText($0)) })
         switch outcome {
         case .finished(let text, let usage, let reason):
             host.emit(.llmFinished(LLMCallSummary(promptTokens: usage.promptTokens, generatedTokens: usage.generatedTokens,

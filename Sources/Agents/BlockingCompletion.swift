@@ -30,7 +30,7 @@ final class BlockingCompletion: @unchecked Sendable {
     /// the call's `deadline` (monotonic ms) passes, or `isCancelled()` turns true.
     static func run(_ request: GenerationRequest, on llm: any LLM, timeoutMs: Int64, deadline: Int64,
                     isCancelled: @escaping @Sendable () -> Bool, isAbandoned: @escaping @Sendable () -> Bool = { false },
-                    onRetry: @escaping @Sendable (String) -> Void = { _ in },
+                    onRetry: @escaping @Sendable (LLMRetry) -> Void = { _ in },
                     onText: @escaping @Sendable (String) -> Void) -> Outcome {
         let completion = BlockingCompletion()
         let task = Task.detached {
@@ -40,9 +40,9 @@ final class BlockingCompletion: @unchecked Sendable {
                     switch event {
                     case .text(let piece):
                         if completion.append(piece) { onText(piece) }
-                    case .retrying(let attempt, let delay, let reason):
+                    case .retrying(let attempt, let most, let delay, let reason):
                         // The provider waits and tries again; this call's timeout still bounds it all.
-                        onRetry("\(reason); attempt \(attempt) in \(String(format: "%.1f", delay)) s")
+                        onRetry(LLMRetry(attempt: attempt, maxAttempts: most, delayMs: Int64((delay * 1000).rounded()), error: reason))
                     case .finished(let reason, let usage):
                         finish = (usage, reason)
                     }

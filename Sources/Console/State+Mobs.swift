@@ -62,6 +62,10 @@ extension State {
             guard let agentId = member?.agentId else { return }
             let to = peers.isEmpty ? "" : " → \(peers.joined(separator: ", "))"
             localAgent(agentId, did: .log(level: .info, text: "thought\(to): \(content)"))
+        case .retrying(_, _, let attempt, let most, let error, let delayMs):
+            if let agentId = member?.agentId {
+                localAgent(agentId, did: .log(level: .warn, text: "the model: \(error); attempt \(attempt) of \(most) in \(delayMs) ms"))
+            }
         case .memberLog(let level, let text):
             if let agentId = member?.agentId { localAgent(agentId, did: .log(level: ConsoleLogLevel(naming: level), text: text)) }
         case .membersWired, .membersUnwired, .textComplete:

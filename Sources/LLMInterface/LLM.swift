@@ -36,8 +36,9 @@ public enum GenerationEvent: Sendable, Equatable {
     /// The next piece of text: whole characters, never part of a stop string.
     case text(String)
     /// A hosted model failed in a way worth another try (rate limited, a server error, a refused or
-    /// dropped connection) before any text came: attempt `attempt` starts after `delay` seconds.
-    case retrying(attempt: Int, delay: Double, reason: String)
+    /// dropped connection) before any text came: attempt `attempt` of at most `maxAttempts` starts
+    /// after `delay` seconds.
+    case retrying(attempt: Int, maxAttempts: Int, delay: Double, reason: String)
     case finished(FinishReason, GenerationUsage)
 }
 

@@ -253,6 +253,9 @@ extension Mob {
             if run.turnText.utf8.count < Self.turnTextLimit { run.turnText += delta }
             members[memberId]?.running = run
             emit(.textDelta(runId: run.runId, turnId: turnId(run), delta: delta), from: memberId)
+        case .retrying(let attempt, let most, let delayMs, let error):
+            emit(.retrying(runId: live?.runId, turnId: live.map(turnId), attempt: attempt, maxAttempts: most, error: error, delayMs: delayMs),
+                 from: memberId)
         case .turnFinished(let stopReason, let usage):
             members[memberId]?.usage = member.usage + usage
             guard var run = live else { return }

@@ -85,7 +85,7 @@ public struct Mob: Sendable {
         switch input {
         case .report(_, _, let report):
             switch report {
-            case .turnStarted, .textDelta, .turnFinished, .thought, .log: return false
+            case .turnStarted, .textDelta, .retrying, .turnFinished, .thought, .log: return false
             case .runFinished, .failed, .stopped: return true
             }
         case .wire, .unwire, .wireExternal, .unwireExternal, .externalThought, .send:
@@ -231,6 +231,8 @@ public enum MobInput: Sendable {
 public enum MemberReport: Sendable, Equatable {
     case turnStarted
     case textDelta(String)
+    /// The model call failed before any text and is tried again after `delayMs` (a hosted model).
+    case retrying(attempt: Int, maxAttempts: Int, delayMs: Int64, error: String)
     case turnFinished(StopReason, TokenUsage)
     /// A broadcast; `runId` is the run it was made in (nil: outside of any, as in on-peer-thought).
     case thought(String, runId: String?)

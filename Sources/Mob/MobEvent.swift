@@ -88,6 +88,8 @@ public enum MobEventPayload: Sendable, Equatable {
     case turnStarted(runId: String, turnId: String, turnNumber: Int)
     case textDelta(runId: String, turnId: String, delta: String)
     case textComplete(runId: String, turnId: String, content: String)
+    /// A hosted model failed before any text: attempt `attempt` of at most `maxAttempts` after `delayMs`.
+    case retrying(runId: String?, turnId: String?, attempt: Int, maxAttempts: Int, error: String, delayMs: Int64)
     case turnCompleted(runId: String, turnId: String, stopReason: StopReason, usage: TokenUsage)
     case runCompleted(runId: String, result: String, usage: TokenUsage, durationMs: Int64)
     case runFailed(runId: String, error: String)
@@ -121,6 +123,7 @@ public enum MobEventPayload: Sendable, Equatable {
         case .turnStarted: "turn_started"
         case .textDelta: "text_delta"
         case .textComplete: "text_complete"
+        case .retrying: "retrying"
         case .turnCompleted: "turn_completed"
         case .runCompleted: "run_completed"
         case .runFailed: "run_failed"
@@ -161,6 +164,9 @@ public enum MobEventPayload: Sendable, Equatable {
             set("run_id", runId); set("turn_id", turnId); set("delta", delta)
         case .textComplete(let runId, let turnId, let content):
             set("run_id", runId); set("turn_id", turnId); set("content", content)
+        case .retrying(let runId, let turnId, let attempt, let most, let error, let delayMs):
+            set("run_id", runId); set("turn_id", turnId); number("attempt", Int64(attempt)); number("max_attempts", Int64(most))
+            set("error", error); number("delay_ms", delayMs)
         case .turnCompleted(let runId, let turnId, let stopReason, let usage):
             set("run_id", runId); set("turn_id", turnId); set("stop_reason", stopReason.rawValue); fields["usage"] = usage.json
         case .runCompleted(let runId, let result, let usage, let durationMs):

@@ -302,6 +302,9 @@ public final class MobRuntime: @unchecked Sendable {
                 : call.finishReason == .stopString ? .stopSequence : .endTurn
             report(.turnFinished(reason, TokenUsage(inputTokens: call.promptTokens, outputTokens: call.generatedTokens)),
                    mob: mobId, member: member, generation: generation)
+        case .llmRetrying(let retry):
+            report(.retrying(attempt: retry.attempt, maxAttempts: retry.maxAttempts, delayMs: retry.delayMs, error: retry.error),
+                   mob: mobId, member: member, generation: generation)
         case .llmFailed(let reason):
             report(.log(level: "error", text: "model: \(reason)"), mob: mobId, member: member, generation: generation)
             report(.turnFinished(.error, TokenUsage()), mob: mobId, member: member, generation: generation)

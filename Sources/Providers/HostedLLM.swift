@@ -65,7 +65,7 @@ public struct HostedLLM: LLM {
                       let delay = retry.delay(before: attempt + 1, retryAfter: failure.retryAfter, jitter: Double.random(in: 0..<1))
                 else { throw failure.error }
                 attempt += 1
-                output.yield(.retrying(attempt: attempt, delay: delay, reason: failure.error.description))
+                output.yield(.retrying(attempt: attempt, maxAttempts: retry.attempts, delay: delay, reason: failure.error.description))
                 try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
             }
         }

@@ -88,8 +88,8 @@ struct GenerateCommand: ParsableCommand {
                     case .text(let text):
                         StandardStreams.write((toTerminal ? Sanitizer.clean(text) : text))
                         outcome.record { $0.sawText = true }
-                    case .retrying(let attempt, let delay, let reason):
-                        noticeOnStandardError(Sanitizer.line(String(format: "%@; attempt %d in %.1f s", reason, attempt, delay)))
+                    case .retrying(let attempt, let most, let delay, let reason):
+                        noticeOnStandardError(Sanitizer.line(String(format: "%@; attempt %d of %d in %.1f s", reason, attempt, most, delay)))
                     case .finished(let reason, let usage):
                         outcome.record { $0.finish = (reason, usage) }
                     }

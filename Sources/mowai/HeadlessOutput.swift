@@ -32,6 +32,8 @@ final class HeadlessOutput: Sendable {
         case .llmText(let text): if verbose { say(agent, "· \(text)") }
         case .llmFinished(let call): if verbose { say(agent, "model: \(call.generatedTokens) tokens in \(call.durationMs) ms") }
         case .llmFailed(let reason): say(agent, "model: \(reason)", error: true)
+        case .llmRetrying(let retry):
+            say(agent, "model: \(retry.error); attempt \(retry.attempt) of \(retry.maxAttempts) in \(retry.delayMs) ms", error: true)
         case .broadcast(_, let text): say(agent, "thought: \(text)")
         case .responded(_, let text, let ms): say(agent, "responded in \(Int(ms)) ms: \(text)")
         case .log(let level, let text): if level != .debug || verbose { say(agent, "\(level.rawValue): \(text)") }

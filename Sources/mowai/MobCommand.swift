@@ -252,6 +252,7 @@ enum MobEventText {
         case .turnStarted: return verbose ? "thinking…" : nil
         case .textDelta(_, _, let delta): return verbose ? "» \(delta)" : nil
         case .textComplete: return nil
+        case .retrying(_, _, let attempt, let most, let error, let ms): return "model: \(error); attempt \(attempt) of \(most) in \(ms) ms"
         case .turnCompleted(_, _, let reason, let usage):
             return "model turn ended (\(reason.rawValue), \(usage.inputTokens) in, \(usage.outputTokens) out)"
         case .runCompleted(let runId, let result, _, let ms): return "\(runId) answered in \(ms) ms: \(clip(result))"

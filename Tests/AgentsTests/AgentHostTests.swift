@@ -35,14 +35,14 @@ import LLMInterface
         #expect(request.prompt == .chat([.init(role: "system", content: "You are practical."), .init(role: "user", content: "How do we launch?")]))
     }
 
-    @Test("a hosted model's retries reach the agent's events as warnings; the answer still comes")
+    @Test("a hosted model's retries reach the agent's events; the answer still comes")
     func retriesAreWarnings() async throws {
-        let llm = ScriptedLLM(retries: [.retrying(attempt: 2, delay: 0.5, reason: "rate limited by the server")])
+        let llm = ScriptedLLM(retries: [.retrying(attempt: 2, maxAttempts: 4, delay: 0.5, reason: "rate limited by the server")])
         let (agent, events) = try Self.start(AgentFixtures.wat(), llm: llm)
         defer { agent.stop() }
         agent.submitTask(taskId: Self.taskId, description: "How do we launch?")
         #expect(await events.response() == "Ship the smallest version first.")
-        #expect(events.all.contains(.warning("the model: rate limited by the server; attempt 2 in 0.5 s")))
+        #expect(events.all.contains(.llmRetrying(LLMRetry(attempt: 2, maxAttempts: 4, delayMs: 500, error: "rate limited by the server"))))
     }
 
     @Test func peerThoughtsReachTheAgent() async throws {

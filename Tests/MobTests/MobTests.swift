@@ -57,6 +57,19 @@ struct MobMemberTests {
         #expect(harness.running("ada") == nil)
     }
 
+    @Test("a hosted model's retry inside a run is a retrying event with the run, the turn, the attempt and the wait")
+    func retrying() throws {
+        var harness = MobHarness(try definition(Self.team))
+        try harness.send(.send(member: "ada", content: "hello", mode: .queue))
+        _ = harness.report("ada", .turnStarted)
+        _ = harness.report("ada", .retrying(attempt: 2, maxAttempts: 4, delayMs: 1500, error: "rate limited by the server"))
+        let payload = try #require(harness.events.last?.payload)
+        #expect(payload == .retrying(runId: "team-run-1", turnId: "team-run-1.1", attempt: 2, maxAttempts: 4,
+                                     error: "rate limited by the server", delayMs: 1500))
+        #expect(payload.json == ["type": "retrying", "run_id": "team-run-1", "turn_id": "team-run-1.1", "attempt": 2, "max_attempts": 4,
+                                 "error": "rate limited by the server", "delay_ms": 1500])
+    }
+
     @Test("a thought reaches the wired peers only, as a peer thought, and is an event")
     func thoughts() throws {
         var harness = MobHarness(try definition(Self.team))

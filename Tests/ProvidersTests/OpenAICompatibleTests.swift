@@ -76,8 +76,8 @@ struct OpenAICompatibleTests {
             events.append(event)
         }
         let retries = events.compactMap { event -> Int? in
-            if case .retrying(let attempt, let delay, let reason) = event {
-                #expect(delay >= 0.005 && delay <= 1 && reason == "HTTP 503 from \(url): Overloaded, try again")
+            if case .retrying(let attempt, let most, let delay, let reason) = event {
+                #expect(most == 4 && delay >= 0.005 && delay <= 1 && reason == "HTTP 503 from \(url): Overloaded, try again")
                 return attempt
             }
             return nil
@@ -142,9 +142,9 @@ struct HostedGenerateTests {
         // Retry-After 0: three retries at once, each announced, then the failure.
         let limited = try MowaiCommand.run(["generate", "--model", "openai:fail-429-0@\(server.baseURL)/v1", "--chat", "--prompt", "hi"])
         #expect(limited.status == 1 && limited.errors == """
-            mowai: rate limited: the server asks to wait 0 s; attempt 2 in 0.0 s
-            mowai: rate limited: the server asks to wait 0 s; attempt 3 in 0.0 s
-            mowai: rate limited: the server asks to wait 0 s; attempt 4 in 0.0 s
+            mowai: rate limited: the server asks to wait 0 s; attempt 2 of 4 in 0.0 s
+            mowai: rate limited: the server asks to wait 0 s; attempt 3 of 4 in 0.0 s
+            mowai: rate limited: the server asks to wait 0 s; attempt 4 of 4 in 0.0 s
             mowai: rate limited: the server asks to wait 0 s
 
             """, "\(limited.errors)")
