@@ -66,6 +66,9 @@ extension State {
             if let agentId = member?.agentId {
                 localAgent(agentId, did: .log(level: .warn, text: "the model: \(error); attempt \(attempt) of \(most) in \(delayMs) ms"))
             }
+        case .budgetWarning(let memberId, _, let used, let limit, let percent):
+            let whose = memberId.map { "\($0)'s" } ?? "mob \(event.mobId)'s"
+            notify(percent >= 100 ? .error : .warning, "\(whose) token budget: \(used) of \(limit) used (\(percent) %)")
         case .memberLog(let level, let text):
             if let agentId = member?.agentId { localAgent(agentId, did: .log(level: ConsoleLogLevel(naming: level), text: text)) }
         case .membersWired, .membersUnwired, .textComplete:

@@ -193,6 +193,10 @@ extension Mob {
     mutating func dispatchIdleMembers() {
         for memberId in memberOrder {
             guard let member = members[memberId], member.status == .active, member.running == nil, !member.queue.isEmpty else { continue }
+            if let spent = spentBudget(of: memberId) {
+                refuseQueuedRuns(of: memberId, reason: spent)
+                continue
+            }
             let next = member.queue[0]
             members[memberId]?.queue.removeFirst()
             members[memberId]?.running = ActiveRun(runId: next.runId, text: next.text, kind: next.kind, startedAt: now)
@@ -258,6 +262,7 @@ extension Mob {
                  from: memberId)
         case .turnFinished(let stopReason, let usage):
             members[memberId]?.usage = member.usage + usage
+            checkBudgets(after: memberId)
             guard var run = live else { return }
             run.usage = run.usage + usage
             members[memberId]?.running = run

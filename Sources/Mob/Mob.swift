@@ -19,6 +19,8 @@ public struct Mob: Sendable {
     var nextEventNumber = 1
     var nextRunNumber = 1
     var nextFlowRunNumber = 1
+    /// The budget thresholds already warned of ("MEMBER#80", "#100" for the mob's).
+    var budgetWarnings: Set<String> = []
     /// Arena tasks already taken (each member's socket delivers the same task).
     var takenArenaTasks: [String] = []
     /// The newest arena task, waiting for the running on_task flow to end.

@@ -174,9 +174,11 @@ struct DefinitionReader {
         }
         let onTask = identifier(root["on_task"], "$.on_task", required: false)
         var limits = MobDefinition.Limits()
-        if let fields = object(root["limits"], "$.limits", known: ["max_flow_duration_ms", "max_step_retries"]) {
+        if let fields = object(root["limits"], "$.limits", known: ["max_flow_duration_ms", "max_step_retries", "member_tokens", "mob_tokens"]) {
             limits.maxFlowDurationMs = integer(fields["max_flow_duration_ms"], "$.limits.max_flow_duration_ms", in: 1...86_400_000) ?? limits.maxFlowDurationMs
             limits.maxStepRetries = Int(integer(fields["max_step_retries"], "$.limits.max_step_retries", in: 0...10) ?? 0)
+            limits.memberTokens = integer(fields["member_tokens"], "$.limits.member_tokens", in: 1...1_000_000_000_000)
+            limits.mobTokens = integer(fields["mob_tokens"], "$.limits.mob_tokens", in: 1...1_000_000_000_000)
         }
         guard let id else { return nil }
         return MobDefinition(id: id, orchestrator: orchestrator, profiles: profiles, members: members, wiring: wiring,

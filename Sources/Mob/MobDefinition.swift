@@ -80,10 +80,16 @@ public struct MobDefinition: Sendable, Equatable {
     public struct Limits: Sendable, Equatable {
         public var maxFlowDurationMs: Int64
         public var maxStepRetries: Int
+        /// Tokens (prompt and generated) each member may use; nil for no limit.
+        public var memberTokens: Int64?
+        /// Tokens all members together may use; nil for no limit.
+        public var mobTokens: Int64?
 
-        public init(maxFlowDurationMs: Int64 = 600_000, maxStepRetries: Int = 0) {
+        public init(maxFlowDurationMs: Int64 = 600_000, maxStepRetries: Int = 0, memberTokens: Int64? = nil, mobTokens: Int64? = nil) {
             self.maxFlowDurationMs = maxFlowDurationMs
             self.maxStepRetries = maxStepRetries
+            self.memberTokens = memberTokens
+            self.mobTokens = mobTokens
         }
     }
 }

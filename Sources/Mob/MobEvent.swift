@@ -96,6 +96,8 @@ public enum MobEventPayload: Sendable, Equatable {
     /// A member broadcast a thought; `deliveredTo` are the peers that hear it (wiring).
     case memberThought(runId: String?, content: String, deliveredTo: [String])
     case memberLog(level: String, text: String)
+    /// A token budget reached a threshold (80 %, 100 %): the member's, or with `member` nil the mob's.
+    case budgetWarning(member: String?, budgetType: String, used: Int64, limit: Int64, percent: Int)
 
     // Members and wiring.
     case memberSpawned(member: String, profile: String, generation: Int)
@@ -129,6 +131,7 @@ public enum MobEventPayload: Sendable, Equatable {
         case .runFailed: "run_failed"
         case .memberThought: "member_thought"
         case .memberLog: "member_log"
+        case .budgetWarning: "budget_warning"
         case .memberSpawned: "member_spawned"
         case .memberRetired: "member_retired"
         case .memberFailed: "member_failed"
@@ -177,6 +180,9 @@ public enum MobEventPayload: Sendable, Equatable {
             set("run_id", runId); set("content", content); fields["delivered_to"] = .array(deliveredTo.map(JSONValue.string))
         case .memberLog(let level, let text):
             set("level", level); set("text", text)
+        case .budgetWarning(let member, let budgetType, let used, let limit, let percent):
+            set("member", member); set("budget_type", budgetType); number("used", used); number("limit", limit)
+            number("percent", Int64(percent))
         case .memberSpawned(let member, let profile, let generation):
             set("member", member); set("profile", profile); number("generation", Int64(generation))
         case .memberRetired(let member, let generation):

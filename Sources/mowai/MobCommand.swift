@@ -252,6 +252,8 @@ enum MobEventText {
         case .turnStarted: return verbose ? "thinking…" : nil
         case .textDelta(_, _, let delta): return verbose ? "» \(delta)" : nil
         case .textComplete: return nil
+        case .budgetWarning(let member, _, let used, let limit, let percent):
+            return "\(member.map { "\($0)'s" } ?? "the mob's") token budget: \(used) of \(limit) used (\(percent) %)"
         case .retrying(_, _, let attempt, let most, let error, let ms): return "model: \(error); attempt \(attempt) of \(most) in \(ms) ms"
         case .turnCompleted(_, _, let reason, let usage):
             return "model turn ended (\(reason.rawValue), \(usage.inputTokens) in, \(usage.outputTokens) out)"
