@@ -60,16 +60,8 @@ struct AnthropicWire: ProviderWire {
     }
 
     func httpRequest(for request: GenerationRequest, timeouts: HTTPTimeouts) throws -> HTTPRequest {
-        var system: [String] = []
-        var messages: [Message] = []
-        switch request.prompt {
-        case .chat(let turns):
-            for turn in turns {
-                if turn.role == "system" { system.append(turn.content) } else { messages.append(Message(role: turn.role, content: turn.content)) }
-            }
-        case .text(let text): messages = [Message(role: "user", content: text)]
-        }
-        let body = Request(model: model, system: system.isEmpty ? nil : system.joined(separator: "\n\n"), messages: messages,
+        let (system, turns) = request.prompt.systemAndTurns
+        let body = Request(model: model, system: system, messages: turns.map { Message(role: $0.role, content: $0.content) },
                            max_tokens: request.maxTokens, temperature: min(request.sampling.temperature, 1), top_p: request.sampling.topP,
                            stop_sequences: request.stopStrings.isEmpty ? nil : request.stopStrings, stream: true)
         var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Accept", "text/event-stream"),

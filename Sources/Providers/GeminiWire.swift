@@ -56,21 +56,10 @@ struct GeminiWire: ProviderWire {
     }
 
     func httpRequest(for request: GenerationRequest, timeouts: HTTPTimeouts) throws -> HTTPRequest {
-        var system: [String] = []
-        var contents: [Content] = []
-        switch request.prompt {
-        case .chat(let turns):
-            for turn in turns {
-                if turn.role == "system" {
-                    system.append(turn.content)
-                } else {
-                    contents.append(Content(role: turn.role == "assistant" ? "model" : "user", parts: [Part(text: turn.content)]))
-                }
-            }
-        case .text(let text): contents = [Content(role: "user", parts: [Part(text: text)])]
-        }
-        let body = Request(contents: contents,
-                           systemInstruction: system.isEmpty ? nil : Content(parts: [Part(text: system.joined(separator: "\n\n"))]),
+        let (system, turns) = request.prompt.systemAndTurns
+        // Gemini names the assistant "model".
+        let contents = turns.map { Content(role: $0.role == "assistant" ? "model" : "user", parts: [Part(text: $0.content)]) }
+        let body = Request(contents: contents, systemInstruction: system.map { Content(parts: [Part(text: $0)]) },
                            generationConfig: GenerationConfig(maxOutputTokens: request.maxTokens, temperature: request.sampling.temperature,
                                                               topP: request.sampling.topP, seed: Int64(truncatingIfNeeded: request.seed & 0x7FFF_FFFF),
                                                               stopSequences: request.stopStrings.isEmpty ? nil : Array(request.stopStrings.prefix(5))))

@@ -23,3 +23,17 @@ struct StreamState {
     /// A refusal the provider reported in place of (the rest of) an answer.
     var refusal: String?
 }
+
+extension GenerationRequest.Prompt {
+    /// For APIs that take the system prompt apart from the conversation (Anthropic's, Gemini's): the
+    /// system messages joined (nil when there are none) and the other turns; plain text is one user turn.
+    var systemAndTurns: (system: String?, turns: [ChatMessage]) {
+        switch self {
+        case .chat(let messages):
+            let system = messages.filter { $0.role == "system" }.map(\.content)
+            return (system.isEmpty ? nil : system.joined(separator: "\n\n"), messages.filter { $0.role != "system" })
+        case .text(let text):
+            return (nil, [ChatMessage(role: "user", content: text)])
+        }
+    }
+}

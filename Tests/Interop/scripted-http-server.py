@@ -182,6 +182,9 @@ class Handler(BaseHTTPRequestHandler):
     def anthropic(self, request):
         if self.headers.get("x-api-key") == "wrong":
             return self.send_json(401, {"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}})
+        # As Anthropic's API: the system prompt apart, only user and assistant turns in messages.
+        if any(m["role"] not in ("user", "assistant") for m in request["messages"]) or not isinstance(request.get("system", ""), str):
+            return self.send_json(400, {"type": "error", "error": {"type": "invalid_request_error", "message": "messages: unexpected role"}})
         model = request["model"]
         words = request["messages"][-1]["content"].split(" ")
         limit = request["max_tokens"]
@@ -206,6 +209,9 @@ class Handler(BaseHTTPRequestHandler):
     def gemini(self, model, request):
         if self.headers.get("x-goog-api-key") == "wrong":
             return self.send_json(400, {"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT"}})
+        # As Gemini's API: turns are "user" or "model", the system prompt is systemInstruction.
+        if any(c.get("role") not in ("user", "model") for c in request["contents"]) or "parts" not in request.get("systemInstruction", {"parts": []}):
+            return self.send_json(400, {"error": {"code": 400, "message": "Please use a valid role: user, model.", "status": "INVALID_ARGUMENT"}})
         words = request["contents"][-1]["parts"][0]["text"].split(" ")
         limit = request["generationConfig"]["maxOutputTokens"]
         self.begin_stream()
