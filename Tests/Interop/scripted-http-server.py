@@ -16,6 +16,7 @@ Prints "listening on PORT" once it accepts connections. Paths:
        flaky-N    503 for the first N requests to it, then as echo
        cut        two deltas, then the body ends without finish_reason or [DONE]
        malformed  a delta, then an event whose data is not JSON
+  POST /v1/completions             OpenAI's streamed text completions: the prompt's words as choices[0].text
   POST /v1/messages                Anthropic's streamed Messages format (message_start, content_block_delta,
                                    message_delta, message_stop, pings); models: echo (x-api-key "wrong"
                                    gets 401), overloaded (an error event after one delta), refuse
@@ -110,6 +111,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode("utf-8", "replace")
         if path == "/v1/chat/completions":
             self.chat(json.loads(body))
+        elif path == "/v1/completions":
+            self.completion(json.loads(body))
         elif path == "/v1/messages":
             self.anthropic(json.loads(body))
         elif path.startswith("/v1beta/models/") and path.endswith(":streamGenerateContent"):
@@ -169,6 +172,16 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             say("gone /v1/chat/completions")
 
+
+    def completion(self, request):
+        # OpenAI's text completions: the prompt's words back as choices[0].text, then [DONE].
+        self.begin_stream()
+        words = request["prompt"].split(" ")
+        for i, word in enumerate(words):
+            self.event({"object": "text_completion", "choices": [{"index": 0, "text": word if i == 0 else " " + word, "finish_reason": None}]})
+        self.event({"choices": [{"index": 0, "text": "", "finish_reason": "stop"}], "usage": {"prompt_tokens": 3, "completion_tokens": len(words)}})
+        self.event(b"[DONE]")
+        self.wfile.write(b"0\r\n\r\n")
 
     def begin_stream(self):
         self.send_response(200)

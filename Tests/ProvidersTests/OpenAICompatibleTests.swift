@@ -38,6 +38,10 @@ struct OpenAICompatibleTests {
         let short = await Self.collect(llm, Self.request("one two three", maxTokens: 2))
         #expect(short.text == "one two" && short.finished == .finished(.maxTokens, GenerationUsage(promptTokens: 11, generatedTokens: 2)))
         #expect(llm.name == "openai:echo@\(server.baseURL)/v1")
+        // A plain text prompt goes to /completions and comes back as choices[0].text.
+        let text = await Self.collect(llm, GenerationRequest(prompt: .text("once upon a time")))
+        #expect(text.text == "once upon a time" && text.finished == .finished(.endOfText, GenerationUsage(promptTokens: 3, generatedTokens: 4)))
+        #expect(server.output.contains("request /v1/completions"))
     }
 
     @Test("401, 429 with Retry-After, 500 and an unknown model are typed errors with the server's words")
