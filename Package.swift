@@ -42,7 +42,13 @@ let package = Package(
         .target(name: "Mob", dependencies: ["ArenaProtocol"]),
 
         // The imperative shells.
-        .target(name: "ArenaServer", dependencies: ["ArenaRelay", "ArenaProtocol", "SafeText", "CWebsockets"]),
+        // What the libwebsockets servers share: request headers, HTTP/1.1 answers, the log.
+        .target(name: "ServerShell", dependencies: ["CWebsockets", "ArenaRelay", "SafeText"]),
+        .target(name: "ArenaServer", dependencies: ["ArenaRelay", "ArenaProtocol", "SafeText", "CWebsockets", "ServerShell"]),
+        // `mowai serve`: OpenAI's HTTP API over a model, as decisions (routing, keys, limits, decoding,
+        // answers) and as the libwebsockets shell around them.
+        .target(name: "ModelServing", dependencies: ["LLMInterface"]),
+        .target(name: "ModelServer", dependencies: ["ModelServing", "LLMInterface", "ServerShell", "CWebsockets"]),
         .target(name: "WebSocketClient", dependencies: ["CWebsockets", "ArenaProtocol"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         // Hosted models behind the LLM interface, over HTTPClient: OpenAI-compatible servers (so far).
@@ -79,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "mowai",
             dependencies: [
-                "ArenaServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay", "Inference", "LLMInterface", "Providers",
+                "ArenaServer", "ServerShell", "ModelServing", "ModelServer", "ArenaBench", "Console", "TUI", "Terminal", "WebSocketClient", "HTTPClient", "ArenaProtocol", "ArenaRelay", "Inference", "LLMInterface", "Providers",
                 "Agents", "AgentParticipants", "Personas", "SafeText", "Mob", "MobRuntime", "CAgentAssets", "Vulkan", "VulkanInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -94,6 +100,7 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "EndToEndSupport"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "LLMInterface", "HTTPClient", "EndToEndSupport"]),
         .testTarget(name: "LLMInterfaceTests", dependencies: ["LLMInterface"]),
+        .testTarget(name: "ModelServingTests", dependencies: ["ModelServing", "LLMInterface"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "LLMInterface", "CInferenceKernels", "ArenaProtocol", "EndToEndSupport", "ModelFixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Console", "ArenaProtocol", "Mob"], exclude: ["__golden__"]),
         .testTarget(name: "PersonasTests", dependencies: ["Personas"]),

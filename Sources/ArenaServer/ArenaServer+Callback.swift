@@ -1,6 +1,7 @@
 import ArenaProtocol
 import ArenaRelay
 import CWebsockets
+import ServerShell
 
 extension ArenaServer {
     /// Dispatches one libwebsockets event. Returning -1 closes the connection.
@@ -77,19 +78,7 @@ extension ArenaServer {
         return -1
     }
 
-    func customHeader(_ wsi: OpaquePointer, _ name: String) -> String? {
-        let length = lws_hdr_custom_length(wsi, name, Int32(name.utf8.count))
-        guard length > 0 else { return nil }
-        var buffer = [CChar](repeating: 0, count: Int(length) + 1)
-        guard lws_hdr_custom_copy(wsi, &buffer, Int32(buffer.count), name, Int32(name.utf8.count)) >= 0 else { return nil }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    func customHeader(_ wsi: OpaquePointer, _ name: String) -> String? { HTTPHeaders.custom(wsi, name) }
 
-    func header(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String? {
-        let length = lws_hdr_total_length(wsi, token)
-        guard length > 0 else { return nil }
-        var buffer = [CChar](repeating: 0, count: Int(length) + 1)
-        guard lws_hdr_copy(wsi, &buffer, Int32(buffer.count), token) >= 0 else { return nil }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    func header(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String? { HTTPHeaders.value(wsi, token) }
 }

@@ -1,6 +1,7 @@
 import ArenaProtocol
 import ArenaRelay
 import CWebsockets
+import ServerShell
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import ArenaProtocol
 import ArenaRelay
 import CWebsockets
+import ServerShell
 
 /// An HTTP request whose body is still arriving.
 struct HTTPExchange {
@@ -9,14 +10,7 @@ struct HTTPExchange {
 
 extension ArenaServer {
     func httpRequest(_ wsi: OpaquePointer, uri: String) -> Int32 {
-        let method: String
-        if lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0 {
-            method = "GET"
-        } else if lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0 {
-            method = "POST"
-        } else {
-            method = "OTHER"
-        }
+        let method = HTTPHeaders.method(wsi)
         let request = HTTPRequest(method: method, path: uri, adminSecret: customHeader(wsi, "x-admin-secret:"))
         guard method == "POST" else { return respond(wsi, to: request) }
 
@@ -62,25 +56,6 @@ extension ArenaServer {
 
     /// Writes a complete JSON response. Returns -1 when the connection should close afterwards.
     private func write(_ wsi: OpaquePointer, _ response: HTTPResponse, keepAlive: Bool) -> Int32 {
-        let pre = Int(mowai_lws_pre())
-        var head = [UInt8](repeating: 0, count: pre + 512)
-        let headerFailed = head.withUnsafeMutableBufferPointer { buffer -> Bool in
-            let start = buffer.baseAddress! + pre
-            var cursor: UnsafeMutablePointer<UInt8>? = start
-            let end = buffer.baseAddress! + buffer.count - 1
-            if lws_add_http_common_headers(wsi, UInt32(response.status), "application/json",
-                                           lws_filepos_t(response.body.count), &cursor, end) != 0 {
-                return true
-            }
-            return lws_finalize_write_http_header(wsi, start, &cursor, end) != 0
-        }
-        if headerFailed { return -1 }
-        var body = [UInt8](repeating: 0, count: pre) + response.body
-        let written = body.withUnsafeMutableBufferPointer { buffer in
-            lws_write(wsi, buffer.baseAddress! + pre, response.body.count,
-                      lws_write_protocol(UInt32(mowai_lws_write_http_final())))
-        }
-        if written < 0 || !keepAlive { return -1 }
-        return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
+        HTTPWriter.complete(wsi, status: response.status, body: response.body, keepAlive: keepAlive)
     }
 }

@@ -13,6 +13,7 @@ static inline int mowai_lws_write_binary(void) { return LWS_WRITE_BINARY; }
 // LWS_WRITE_RAW writes bytes as they are: the server pre-frames WebSocket messages itself so it can
 // batch many frames into one write (see docs/DECISIONS.md).
 static inline int mowai_lws_write_raw(void) { return LWS_WRITE_RAW; }
+static inline int mowai_lws_write_http(void) { return LWS_WRITE_HTTP; }
 static inline int mowai_lws_write_http_final(void) { return LWS_WRITE_HTTP_FINAL; }
 static inline int mowai_lws_client_ssl(void) { return LCCSCF_USE_SSL; }
 

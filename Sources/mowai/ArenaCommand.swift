@@ -1,5 +1,6 @@
 import ArenaRelay
 import ArenaServer
+import ServerShell
 import ArgumentParser
 import Dispatch
 #if canImport(Glibc)

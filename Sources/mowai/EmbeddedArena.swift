@@ -1,5 +1,6 @@
 import ArenaRelay
 import ArenaServer
+import ServerShell
 import Foundation
 import WebSocketClient
 #if canImport(Glibc)

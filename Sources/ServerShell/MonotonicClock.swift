@@ -4,8 +4,8 @@ import Glibc
 
 /// Microseconds on the monotonic clock, for pacing writes and judging stuck clients. (The relay's own
 /// times come as a `Moment` with each event.)
-enum MonotonicClock {
-    static func microseconds() -> Int64 {
+public enum MonotonicClock {
+    public static func microseconds() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000
