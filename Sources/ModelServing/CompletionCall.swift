@@ -64,7 +64,7 @@ public struct CompletionCall: Sendable, Equatable {
         switch type {
         case is String.Type: return "a string"
         case is Bool.Type: return "true or false"
-        case is Int.Type, is Int64.Type: return "an integer"
+        case is Int.Type, is Int64.Type, is WholeNumber.Type: return "an integer"
         case is Double.Type, is Float.Type: return "a number"
         case is MessageContent.Type: return "a string or an array of text parts"
         case is StopStrings.Type: return "a string or an array of strings"

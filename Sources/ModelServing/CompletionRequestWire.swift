@@ -15,28 +15,28 @@ struct CompletionRequestWire: Decodable {
     var model: String?
     var messages: [Message]?
     var prompt: PromptText?
-    var max_tokens: Int?
-    var max_completion_tokens: Int?
+    var max_tokens: WholeNumber?
+    var max_completion_tokens: WholeNumber?
     var temperature: Double?
     var top_p: Double?
-    var seed: Int64?
+    var seed: WholeNumber?
     var stop: StopStrings?
     var stream: Bool?
     var stream_options: StreamOptions?
-    var n: Int?
+    var n: WholeNumber?
     var tools: [JSONAnything]?
     var logprobs: JSONAnything?
 
     func call(kind: CompletionCall.Kind, model served: ServedModel, limits: ServeLimits, seed fallback: UInt64) throws -> CompletionCall {
         if let model, !served.answers(to: model) { throw ServeError.unknownModel(model, served: served.id) }
-        if let n, n != 1 { throw ServeError.invalid("'n' must be 1: this server makes one answer per request", param: "n") }
+        if let n, n.value != 1 { throw ServeError.invalid("'n' must be 1: this server makes one answer per request", param: "n") }
         if let tools, !tools.isEmpty { throw ServeError.invalid("tools are not supported by this server", param: "tools") }
         if let logprobs, logprobs.isSet { throw ServeError.invalid("logprobs are not supported by this server", param: "logprobs") }
 
         let prompt: GenerationRequest.Prompt
         switch kind {
         case .chat:
-            guard messages == nil || self.prompt == nil else { throw ServeError.invalid("send 'messages' to /v1/chat/completions, not 'prompt'", param: "prompt") }
+            guard messages != nil || self.prompt == nil else { throw ServeError.invalid("send 'messages' to /v1/chat/completions, not 'prompt'", param: "prompt") }
             prompt = .chat(try chatMessages(limits: limits))
         case .text:
             guard let text = self.prompt?.text else {
@@ -47,14 +47,14 @@ struct CompletionRequestWire: Decodable {
         }
 
         var request = GenerationRequest(prompt: prompt)
-        let asked = max_completion_tokens ?? max_tokens
+        let asked = (max_completion_tokens ?? max_tokens)?.value
         let parameter = max_completion_tokens == nil ? "max_tokens" : "max_completion_tokens"
         if let asked {
-            guard (1...limits.maxTokens).contains(asked) else {
+            guard (1...Int64(limits.maxTokens)).contains(asked) else {
                 throw ServeError.invalid("'\(parameter)' must be between 1 and \(limits.maxTokens) on this server (got \(asked))", param: parameter)
             }
         }
-        request.maxTokens = asked ?? limits.maxTokens
+        request.maxTokens = asked.map { Int($0) } ?? limits.maxTokens
         if let temperature {
             guard temperature.isFinite, (0...2).contains(temperature) else {
                 throw ServeError.invalid("'temperature' must be between 0 and 2 (got \(temperature))", param: "temperature")
@@ -67,7 +67,7 @@ struct CompletionRequestWire: Decodable {
             }
             request.sampling.topP = Float(top_p)
         }
-        request.seed = seed.map { UInt64(bitPattern: $0) } ?? fallback
+        request.seed = seed.map { UInt64(bitPattern: $0.value) } ?? fallback
         if let stop {
             guard stop.strings.count <= limits.maxStopStrings else {
                 throw ServeError.invalid("'stop' holds at most \(limits.maxStopStrings) strings (got \(stop.strings.count))", param: "stop")
@@ -127,6 +127,20 @@ enum MessageContent: Decodable {
 
     var text: String {
         switch self { case .text(let text): return text }
+    }
+}
+
+/// An integer field. Foundation reports 1.5 or 1e300 where an Int is expected as "not valid JSON",
+/// for the whole body; this names the field instead.
+struct WholeNumber: Decodable {
+    var value: Int64
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let value = try? container.decode(Int64.self) else {
+            throw DecodingError.typeMismatch(Int.self, .init(codingPath: decoder.codingPath, debugDescription: "not an integer"))
+        }
+        self.value = value
     }
 }
 
