@@ -122,6 +122,8 @@ let package = Package(
             name: "ArenaEndToEndTests",
             dependencies: ["WebSocketClient", "HTTPClient", "ArenaProtocol", "EndToEndSupport"]
         ),
+        // The real `mowai serve` on the default model: curl, our client and provider, the `openai` package.
+        .testTarget(name: "ServeEndToEndTests", dependencies: ["HTTPClient", "LLMInterface", "Providers", "EndToEndSupport"]),
         // The real `mowai tui` in a real terminal emulator (tmux).
         .testTarget(name: "ConsoleEndToEndTests", dependencies: ["WebSocketClient", "HTTPClient", "ArenaProtocol", "EndToEndSupport"]),
         // The committed agents in a real `mowai arena`, in-process and as `mowai agent run`, and in `mowai tui`.

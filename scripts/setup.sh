@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   libncursesw5-dev libcurl4-openssl-dev libwebsockets-dev libssl-dev
   libvulkan-dev mesa-vulkan-drivers glslc
-  openssl pkg-config tmux
+  openssl pkg-config tmux curl
   nodejs node-ws
 )
 
@@ -35,11 +35,11 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 echo "setup: system packages ready"
 
-# The independent references the inference tests compare against, from PyPI: the gguf package
-# (llama.cpp's own Python reader) with numpy, and Hugging Face's tokenizers.
-if ! python3 -c "import gguf.quants, numpy, tokenizers" 2>/dev/null; then
-  echo "setup: installing the gguf, numpy and tokenizers Python packages (test references)"
-  python3 -m pip install --quiet "gguf==0.19.0" numpy "tokenizers==0.23.3"
+# The independent references the tests compare against, from PyPI: the gguf package (llama.cpp's own
+# Python reader) with numpy, Hugging Face's tokenizers, and OpenAI's official client (for `mowai serve`).
+if ! python3 -c "import gguf.quants, numpy, tokenizers, openai" 2>/dev/null; then
+  echo "setup: installing the gguf, numpy, tokenizers and openai Python packages (test references)"
+  python3 -m pip install --quiet "gguf==0.19.0" numpy "tokenizers==0.23.3" "openai==3.63.0"
 fi
 
 # The default model (SmolLM2-135M-Instruct Q4_1) into ./models, or $MOWAI_MODELS.

@@ -2,8 +2,8 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// The real `mowai arena` binary, started on 127.0.0.1 with a port the kernel picks. Shared by the
-/// end-to-end suites of the arena and of the console.
+/// The real `mowai arena` binary (or another server command: `mowai serve`), started on 127.0.0.1 with
+/// a port the kernel picks. Shared by the end-to-end suites of the arena, the console and the server.
 public final class ArenaProcess: @unchecked Sendable {
     let process = Process()
     public let port: Int
@@ -22,9 +22,11 @@ public final class ArenaProcess: @unchecked Sendable {
     }
 
     /// Starts an arena on `port` (0: one the kernel picks; a fixed one to stand in for an arena that died).
-    public init(port: Int = 0, arguments: [String] = [], adminSecret: String? = nil, environment extra: [String: String] = [:]) throws {
+    /// `command` names another server that takes --host and --port and prints where it listens first.
+    public init(command: String = "arena", port: Int = 0, arguments: [String] = [], adminSecret: String? = nil,
+                environment extra: [String: String] = [:]) throws {
         process.executableURL = Self.executable
-        process.arguments = ["arena", "--host", "127.0.0.1", "--port", "\(port)"] + arguments
+        process.arguments = [command, "--host", "127.0.0.1", "--port", "\(port)"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["MOWAI_ADMIN_SECRET"] = adminSecret
         environment["PORT"] = nil
@@ -47,7 +49,7 @@ public final class ArenaProcess: @unchecked Sendable {
             let chunk = reader.availableData
             guard !chunk.isEmpty else {
                 process.waitUntilExit()
-                throw ArenaTestError("mowai arena exited before listening: \(String(decoding: log.data.withLock { $0 }, as: UTF8.self))")
+                throw ArenaTestError("mowai \(command) exited before listening: \(String(decoding: log.data.withLock { $0 }, as: UTF8.self))")
             }
             line.append(chunk)
         }
@@ -100,4 +102,5 @@ public func eventually(within seconds: Double = 5, _ condition: () async throws 
 public final class LogBuffer: Sendable {
     public let data = Mutex(Data())
     public init() {}
+    public var text: String { String(decoding: data.withLock { $0 }, as: UTF8.self) }
 }
