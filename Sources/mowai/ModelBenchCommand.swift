@@ -153,11 +153,7 @@ struct ModelBenchCommand: ParsableCommand {
     }
 
     static func sequenceCounts(_ text: String) throws -> [Int] {
-        let counts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !counts.isEmpty, counts.count <= 16, counts.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 64 }) else {
-            throw ValidationErrorMessage("--parallel takes up to 16 comma-separated counts of 1 to 64 sequences, like 1,5,8 (got \(text))")
-        }
-        return counts.compactMap { $0 }
+        try countList(text, option: "--parallel", of: "sequences", upTo: 64, example: "1,5,8")
     }
 
     /// `sequences` sequences: each one's prompt (the batches of a pass filled across them), then decode
@@ -258,4 +254,13 @@ func peakResidentBytes() -> Int {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// A comma-separated list of counts ("1,5,8"), each from 1 to `limit`, at most 16 of them.
+func countList(_ text: String, option: String, of things: String, upTo limit: Int, example: String) throws -> [Int] {
+    let counts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !counts.isEmpty, counts.count <= 16, counts.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= limit }) else {
+        throw ValidationErrorMessage("\(option) takes up to 16 comma-separated counts of 1 to \(limit) \(things), like \(example) (got \(text))")
+    }
+    return counts.compactMap { $0 }
 }
