@@ -80,7 +80,7 @@ let package = Package(
         .target(name: "AgentParticipants", dependencies: ["Agents", "WebSocketClient", "ArenaProtocol", "LLMInterface"]),
 
         // Every parser of outside input behind one entry point each: fuzzed by `make fuzz`, replayed by the tests.
-        .target(name: "FuzzTargets", dependencies: ["ArenaProtocol", "ArenaRelay", "Console", "TUI", "Inference", "Personas", "Agents"]),
+        .target(name: "FuzzTargets", dependencies: ["ArenaProtocol", "ArenaRelay", "Console", "TUI", "Inference", "Personas", "Agents", "ModelServing"]),
 
         .executableTarget(
             name: "mowai",

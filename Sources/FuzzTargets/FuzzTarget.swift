@@ -15,6 +15,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case skillMD = "skill-md"
     /// A Wasm module or component: `WasmBinary`, the import check, instantiation and the world check.
     case wasm
+    /// An HTTP request to `mowai serve`: routing, the key, the limits, and the completion body.
+    case serveRequest = "serve-request"
 
     /// Runs one input; returns the invariants it broke (empty when all held).
     public func run(_ bytes: [UInt8]) -> [String] {
@@ -24,6 +26,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .gguf: return ModelFileFuzz.run(bytes)
         case .skillMD: return SkillFuzz.run(bytes)
         case .wasm: return WasmFuzz.run(bytes)
+        case .serveRequest: return ServeRequestFuzz.run(bytes)
         }
     }
 }
