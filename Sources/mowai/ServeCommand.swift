@@ -43,6 +43,8 @@ struct ServeCommand: ParsableCommand {
     var context: Int?
     @Option(help: "The chat template (chatml, llama3, llama2, phi3, gemma; default: from the model).")
     var template: ChatTemplate?
+    @Option(help: "Seconds a client may take to send its request, and an idle connection may stay open.")
+    var httpTimeout: UInt32 = 30
     @Option(help: "debug, info, warn or error.")
     var logLevel = "info"
 
@@ -54,6 +56,7 @@ struct ServeCommand: ParsableCommand {
         guard (1...100_000).contains(maxTokens) else { throw ValidationError("--max-tokens must be between 1 and 100000 (got \(maxTokens)).") }
         guard (1...65536).contains(maxBodyKb) else { throw ValidationError("--max-body-kb must be between 1 and 65536 (got \(maxBodyKb)).") }
         if let context, context < 2 { throw ValidationError("--context must be at least 2") }
+        guard (1...3600).contains(httpTimeout) else { throw ValidationError("--http-timeout must be between 1 and 3600 seconds.") }
     }
 
     func run() throws {
@@ -67,6 +70,7 @@ struct ServeCommand: ParsableCommand {
             options.host = host
             options.port = port
             options.apiKey = key
+            options.httpTimeoutSeconds = httpTimeout
             options.limits.maxTokens = min(maxTokens, llm.contextLength)
             options.limits.maxQueued = queue
             options.limits.maxBodyBytes = maxBodyKb << 10
