@@ -36,10 +36,11 @@ fi
 echo "setup: system packages ready"
 
 # The independent references the tests compare against, from PyPI: the gguf package (llama.cpp's own
-# Python reader) with numpy, Hugging Face's tokenizers, and OpenAI's official client (for `mowai serve`).
-if ! python3 -c "import gguf.quants, numpy, tokenizers, openai" 2>/dev/null; then
-  echo "setup: installing the gguf, numpy, tokenizers and openai Python packages (test references)"
-  python3 -m pip install --quiet "gguf==0.19.0" numpy "tokenizers==0.23.3" "openai==3.63.0"
+# Python reader) with numpy, Hugging Face's tokenizers, OpenAI's official client (for `mowai serve`) and
+# prometheus_client's text parser (for the arena's /metrics).
+if ! python3 -c "import gguf.quants, numpy, tokenizers, openai, prometheus_client" 2>/dev/null; then
+  echo "setup: installing the gguf, numpy, tokenizers, openai and prometheus_client Python packages (test references)"
+  python3 -m pip install --quiet "gguf==0.19.0" numpy "tokenizers==0.23.3" "openai==3.63.0" "prometheus_client==0.21.1"
 fi
 
 # The default model (SmolLM2-135M-Instruct Q4_1) into ./models, or $MOWAI_MODELS.

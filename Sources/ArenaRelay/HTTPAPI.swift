@@ -19,10 +19,17 @@ public struct HTTPRequest: Sendable {
 public struct HTTPResponse: Sendable, Equatable {
     public var status: Int
     public var body: [UInt8]
+    public var contentType = "application/json"
 
     public init(status: Int, json: JSONValue) {
         self.status = status
         body = JSONCodec.encode(json)
+    }
+
+    public init(status: Int, text: String, contentType: String) {
+        self.status = status
+        body = Array(text.utf8)
+        self.contentType = contentType
     }
 
     static func error(_ status: Int, _ message: String) -> HTTPResponse {
@@ -52,6 +59,10 @@ public enum HTTPAPI {
             return (HTTPResponse(status: 200, json: .array(relay.agents.map(\.json))), [])
         case ("GET", "/tasks"):
             return (HTTPResponse(status: 200, json: .array(relay.tasks.map(\.json))), [])
+        case ("GET", "/metrics"):
+            // Counted before it is rendered, so a scrape sees itself (as Prometheus' own exporters do).
+            relay.metrics.recordHTTP(path: path, status: 200)
+            return (HTTPResponse(status: 200, text: MetricsText.render(relay, at: now), contentType: MetricsText.contentType), [])
         case ("POST", "/task"), ("POST", "/kick"), ("POST", "/clear-tasks"):
             return admin(path, request, relay: &relay, at: now)
         default:

@@ -12,7 +12,7 @@ extension Relay {
     ) -> [RelayEffect] {
         let typeName = message["type"]?.stringValue
         if typeName == MessageType.ping.rawValue {
-            return [.send(ServerMessages.pong(ts: now.wallMs), to: [connection])]
+            return [send(.pong, ServerMessages.pong(ts: now.wallMs), to: [connection])]
         }
         if typeName == MessageType.spectate.rawValue {
             return startSpectating(message, from: connection, at: now)
@@ -60,14 +60,14 @@ extension Relay {
         agentConnections.append(connection)
 
         var effects: [RelayEffect] = [
-            .send(ServerMessages.ack(slot: entry.slot, connectedPeers: agentConnections.count, ts: now.wallMs), to: [connection]),
+            send(.arenaAck, ServerMessages.ack(slot: entry.slot, connectedPeers: agentConnections.count, ts: now.wallMs), to: [connection]),
         ]
         // Late joiners catch up on the last tasks, oldest first, exactly as they were broadcast.
         for task in recentTasks.suffix(config.replayedTaskCount) {
-            effects.append(.send(task.message, to: [connection]))
+            effects.append(send(.globalTask, task.message, to: [connection]))
         }
         if !spectatorConnections.isEmpty {
-            effects.append(.send(ServerMessages.agentJoin(entry, ts: now.wallMs), to: spectatorConnections))
+            effects.append(send(.agentJoin, ServerMessages.agentJoin(entry, ts: now.wallMs), to: spectatorConnections))
         }
         effects.append(.log(.info, "Agent connected: \(entry.name) (slot \(entry.slot))"))
         return effects
@@ -77,7 +77,8 @@ extension Relay {
     private mutating func refuse(
         _ connection: ConnectionID, sending reason: String, closeReason: String? = nil, at now: Moment
     ) -> [RelayEffect] {
-        [.send(ServerMessages.bareError(reason), to: [connection])]
+        metrics.recordRejected(.refused)
+        return [send(.arenaError, ServerMessages.bareError(reason), to: [connection])]
             + close(connection, code: .policyViolation, reason: closeReason ?? reason, at: now)
     }
 
@@ -86,7 +87,7 @@ extension Relay {
         _ message: JSONObject, from connection: ConnectionID, agentId: String, at now: Moment
     ) -> [RelayEffect] {
         switch message["type"]?.stringValue {
-        case MessageType.ping.rawValue: return [.send(ServerMessages.pong(ts: now.wallMs), to: [connection])]
+        case MessageType.ping.rawValue: return [send(.pong, ServerMessages.pong(ts: now.wallMs), to: [connection])]
         case MessageType.pong.rawValue: return []
         default: break
         }
@@ -114,14 +115,14 @@ extension Relay {
         switch payload {
         case .thought(let thought):
             let encoded = remember(message)
-            var effects: [RelayEffect] = [.send(encoded, to: audience)]
+            var effects: [RelayEffect] = [send(.agentThought, encoded, to: audience)]
             let peers = agentConnections.filter { $0 != connection }
             if !peers.isEmpty {
-                effects.append(.send(ServerMessages.peerThought(from: agentId, thought, ts: now.wallMs), to: peers))
+                effects.append(send(.peerThought, ServerMessages.peerThought(from: agentId, thought, ts: now.wallMs), to: peers))
             }
             return effects
         case .response:
-            return [.send(remember(message), to: audience)]
+            return [send(.agentResponse, remember(message), to: audience)]
         case .unchecked(.globalTask):
             // The original broadcast and replayed tasks injected by any agent.
             return countError("GLOBAL_TASK: only the arena admin may issue tasks", from: connection, agentId: agentId, at: now)
@@ -134,9 +135,10 @@ extension Relay {
     /// A counted error: full ARENA_ERROR, and past the limit within the window, close 1008.
     mutating func countError(_ reason: String, from connection: ConnectionID, agentId: String?, at now: Moment) -> [RelayEffect] {
         let count = sessions[connection]?.errors.record(at: now.monotonicMs, windowMs: config.errorWindowMs) ?? 0
+        metrics.recordRejected(.invalid)
         var effects: [RelayEffect] = [
-            .send(agentId.map { ServerMessages.error(reason, targetAgentId: $0, ts: now.wallMs) } ?? ServerMessages.bareError(reason),
-                  to: [connection]),
+            send(.arenaError, agentId.map { ServerMessages.error(reason, targetAgentId: $0, ts: now.wallMs) } ?? ServerMessages.bareError(reason),
+                 to: [connection]),
             .log(.info, "\(connection): \(reason)"),
         ]
         if count > config.errorLimit {

@@ -11,7 +11,7 @@ extension Relay {
         spectatorConnections.append(connection)
 
         var effects: [RelayEffect] = [
-            .send(ServerMessages.snapshot(
+            send(.arenaSnapshot, ServerMessages.snapshot(
                 roster: agents, tasks: tasks, history: snapshotHistory(count: requested ?? config.historyLimit),
                 spectators: spectatorConnections.count, isAdmin: isAdmin, ts: now.wallMs), to: [connection]),
             .log(.info, "\(connection): spectator joined\(isAdmin ? " (admin)" : "")"),
@@ -45,14 +45,14 @@ extension Relay {
         let payload = message["payload"]?.objectValue ?? [:]
         switch type {
         case .ping:
-            return [.send(ServerMessages.pong(ts: now.wallMs), to: [connection])]
+            return [send(.pong, ServerMessages.pong(ts: now.wallMs), to: [connection])]
         case .adminAuth:
             guard config.adminSecret?.matches(payload["secret"]?.stringValue) == true else {
                 return countError(adminRefusal, from: connection, agentId: nil, at: now)
             }
             sessions[connection]?.role = .spectator(isAdmin: true)
             return [
-                .send(ServerMessages.adminResult(action: "auth", outcome: ["ok": .bool(true)], ts: now.wallMs), to: [connection]),
+                send(.adminResult, ServerMessages.adminResult(action: "auth", outcome: ["ok": .bool(true)], ts: now.wallMs), to: [connection]),
                 .log(.info, "\(connection): authenticated as admin"),
             ]
         case .adminTask, .adminKick, .adminClearTasks:
@@ -86,7 +86,7 @@ extension Relay {
             action = "clear-tasks"
             outcome = clearTasks(at: now)
         }
-        return outcome.effects + [.send(ServerMessages.adminResult(action: action, outcome: outcome.result, ts: now.wallMs), to: [connection])]
+        return outcome.effects + [send(.adminResult, ServerMessages.adminResult(action: action, outcome: outcome.result, ts: now.wallMs), to: [connection])]
     }
 }
 
@@ -113,13 +113,14 @@ extension Relay {
             description: text.javaScriptPrefix(ProtocolLimits.maxTaskDescriptionLength),
             issuedAt: now.wallMs)
         let message = ServerMessages.globalTask(task, ts: now.wallMs)
+        metrics.tasksIssued += 1
         recentTasks.append((task, message))
         if recentTasks.count > config.replayedTaskCount {
             recentTasks.removeFirst(recentTasks.count - config.replayedTaskCount)
         }
         var effects: [RelayEffect] = [.log(.info, "Task \(task.taskId) issued: \(task.description.javaScriptPrefix(80))")]
         if !audience.isEmpty {
-            effects.insert(.send(message, to: audience), at: 0)
+            effects.insert(send(.globalTask, message, to: audience), at: 0)
         }
         return AdminOutcome(result: ["ok": .bool(true), "taskId": .string(task.taskId)], effects: effects)
     }
@@ -132,7 +133,7 @@ extension Relay {
         }
         // Capped: the reason travels in a close frame (123 bytes) and to every client.
         let why = reason.flatMap { $0.isBlank ? nil : $0.utf8Prefix(maxBytes: 100) }.map { "Kicked by admin: \($0)" } ?? "Kicked by admin"
-        let effects = [.send(ServerMessages.error(why, targetAgentId: agentId, ts: now.wallMs), to: [connection])]
+        let effects = [send(.arenaError, ServerMessages.error(why, targetAgentId: agentId, ts: now.wallMs), to: [connection])]
             + close(connection, code: .policyViolation, reason: why, at: now)
         return AdminOutcome(result: ["ok": .bool(true), "agentId": .string(agentId)], effects: effects)
     }
@@ -143,7 +144,7 @@ extension Relay {
         recentTasks.removeAll()
         var effects: [RelayEffect] = [.log(.info, "Task history cleared (\(count) tasks)")]
         if !spectatorConnections.isEmpty {
-            effects.insert(.send(ServerMessages.tasksCleared(count: count, ts: now.wallMs), to: spectatorConnections), at: 0)
+            effects.insert(send(.tasksCleared, ServerMessages.tasksCleared(count: count, ts: now.wallMs), to: spectatorConnections), at: 0)
         }
         return AdminOutcome(result: ["ok": .bool(true), "cleared": .number(Double(count))], effects: effects)
     }

@@ -23,6 +23,8 @@ public struct Relay: Sendable {
     /// Monotonic ms, like every other time the relay keeps: deadlines must not move with the wall clock.
     var lastKeepaliveAt: Int64
     var random: SplitMix64
+    /// Counters for `GET /metrics`; the shell adds what only it sees.
+    public var metrics = ArenaMetrics()
 
     /// A thought or response kept for spectators, with the size it has on the wire.
     struct HistoryEntry: Sendable {
@@ -44,6 +46,8 @@ public struct Relay: Sendable {
     public var agents: [RosterEntry] { agentConnections.compactMap(agentEntry(for:)) }
     public var agentCount: Int { agentConnections.count }
     public var spectatorCount: Int { spectatorConnections.count }
+    /// Spectators with admin rights.
+    public var adminCount: Int { spectatorConnections.filter { sessions[$0]?.role == .spectator(isAdmin: true) }.count }
     public var tasks: [GlobalTaskPayload] { recentTasks.map(\.task) }
     public var connectionCount: Int { sessions.count }
 
@@ -60,6 +64,7 @@ public struct Relay: Sendable {
     public mutating func handle(_ event: RelayEvent) -> [RelayEffect] {
         switch event {
         case .opened(let connection, let secret, let now):
+            metrics.connectionsOpened += 1
             sessions[connection] = Session(presentedSecret: secret, openedAt: now.monotonicMs)
             return []
         case .received(let bytes, let connection, let now):
@@ -83,6 +88,7 @@ public struct Relay: Sendable {
                 // session's own close event no longer forgets it.
                 _ = forget(connection, reason: nil, at: now)
                 sessions[connection]?.isClosing = true
+                metrics.recordClosed(.goingAway)
                 return .close(connection, code: .goingAway, reason: "Arena shutting down")
             }
         }
@@ -93,10 +99,12 @@ public struct Relay: Sendable {
         let message: JSONObject
         switch ProtocolValidation.parse(bytes) {
         case .failure(let failure):
+            metrics.recordReceived(nil, bytes: bytes.count)
             return malformedFrame(failure, from: connection, at: now)
         case .success(let object):
             message = object
         }
+        metrics.recordReceived(message["type"]?.stringValue.flatMap(MessageType.init(rawValue:)), bytes: bytes.count)
         sessions[connection]?.lastHeardAt = now.monotonicMs
         switch session.role {
         case .pending:
@@ -111,7 +119,8 @@ public struct Relay: Sendable {
     /// Unparseable frames get a bare ARENA_ERROR and are not counted (as in the original), but a flood
     /// of them still closes the connection.
     private mutating func malformedFrame(_ failure: ValidationFailure, from connection: ConnectionID, at now: Moment) -> [RelayEffect] {
-        var effects: [RelayEffect] = [.send(ServerMessages.bareError(failure.reason), to: [connection])]
+        metrics.recordRejected(.malformed)
+        var effects: [RelayEffect] = [send(.arenaError, ServerMessages.bareError(failure.reason), to: [connection])]
         let count = sessions[connection]?.malformedFrames.record(at: now.monotonicMs, windowMs: config.errorWindowMs) ?? 0
         if count == 1 {
             effects.append(.log(.info, "\(connection): \(failure.reason)"))
@@ -131,7 +140,7 @@ public struct Relay: Sendable {
             lastKeepaliveAt = now.monotonicMs
             let registered = audience
             if !registered.isEmpty {
-                effects.append(.send(ServerMessages.ping(ts: now.wallMs), to: registered))
+                effects.append(send(.ping, ServerMessages.ping(ts: now.wallMs), to: registered))
             }
         }
         let idle = sessions
@@ -143,11 +152,18 @@ public struct Relay: Sendable {
         return effects
     }
 
+    /// A message to send, counted by type for `GET /metrics`.
+    mutating func send(_ type: MessageType, _ message: [UInt8], to recipients: [ConnectionID]) -> RelayEffect {
+        metrics.recordSent(type, bytes: message.count, recipients: recipients.count)
+        return .send(message, to: recipients)
+    }
+
     // MARK: Closing
 
     /// Closes a connection on the relay's own decision; an agent leaves the roster at once.
     mutating func close(_ connection: ConnectionID, code: CloseCode, reason: String, at now: Moment) -> [RelayEffect] {
         guard sessions[connection]?.isClosing == false else { return [] }
+        metrics.recordClosed(code)
         var effects: [RelayEffect] = [
             .close(connection, code: code, reason: reason),
             .log(.info, "\(connection) closed (\(code)): \(reason)"),
@@ -178,7 +194,7 @@ public struct Relay: Sendable {
             if !remaining.isEmpty {
                 let message = ServerMessages.agentDisconnect(
                     agentId: agentId, name: entry.name, slot: entry.slot, reason: reason, ts: now.wallMs)
-                effects.insert(.send(message, to: remaining), at: 0)
+                effects.insert(send(.agentDisconnect, message, to: remaining), at: 0)
             }
             return effects
         }

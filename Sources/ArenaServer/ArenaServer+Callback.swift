@@ -44,6 +44,8 @@ extension ArenaServer {
         guard let connection = connectionsBySocket[wsi] else { return -1 }
         if connection.input.count + length > ProtocolLimits.maxFrameBytes {
             log(.info, "\(connection.id): message over \(ProtocolLimits.maxFrameBytes) bytes; closing with 1009")
+            relay.metrics.recordRejected(.tooBig)
+            relay.metrics.recordClosed(.messageTooBig)
             return close(wsi, code: .messageTooBig, reason: "Message too big (max \(ProtocolLimits.maxFrameBytes) bytes)")
         }
         if let input, length > 0 {

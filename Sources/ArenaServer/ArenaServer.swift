@@ -226,6 +226,7 @@ public final class ArenaServer: @unchecked Sendable {
 
     private func adjustInput(_ change: Backpressure.Change?) {
         guard let change else { return }
+        if change == .pause { relay.metrics.backpressurePauses += 1 }
         log(.info, change == .pause
             ? "relaying more than the network takes: reading paused until \(backpressure.congested) backlogs drain"
             : "backlogs drained: reading resumed")
@@ -236,6 +237,8 @@ public final class ArenaServer: @unchecked Sendable {
 
     /// Closes a client whose messages pile up unread; the relay hears of it when the socket is gone.
     func dropAsTooSlow(_ connection: ClientConnection, reason: String) {
+        relay.metrics.slowClientsDropped += 1
+        relay.metrics.recordClosed(.policyViolation)
         connection.discardOutput()
         noteCongestion(of: connection)
         connection.pendingClose = (.policyViolation, reason)

@@ -17,12 +17,12 @@ extension ArenaServer {
         let declared = header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH).flatMap { Int($0) } ?? 0
         if declared > HTTPAPI.maxBodyBytes {
             log(.info, "POST \(uri): body of \(declared) bytes refused with 413")
-            return write(wsi, HTTPAPI.tooLarge, keepAlive: false)
+            return write(wsi, HTTPAPI.tooLarge, for: uri, keepAlive: false)
         }
         if declared == 0 {
             // A chunked body would arrive after we answered; ask for a length instead of guessing.
             if header(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) != nil {
-                return write(wsi, HTTPResponse(status: 411, json: ["error": "Content-Length required"]), keepAlive: false)
+                return write(wsi, HTTPResponse(status: 411, json: ["error": "Content-Length required"]), for: uri, keepAlive: false)
             }
             return respond(wsi, to: request)
         }
@@ -37,7 +37,7 @@ extension ArenaServer {
         }
         if exchange.request.body.count > HTTPAPI.maxBodyBytes {
             httpExchanges[wsi] = nil
-            return write(wsi, HTTPAPI.tooLarge, keepAlive: false)
+            return write(wsi, HTTPAPI.tooLarge, for: exchange.request.path, keepAlive: false)
         }
         httpExchanges[wsi] = exchange
         return 0
@@ -51,11 +51,13 @@ extension ArenaServer {
     private func respond(_ wsi: OpaquePointer, to request: HTTPRequest) -> Int32 {
         let (response, effects) = HTTPAPI.respond(to: request, relay: &relay, at: Moment.now())
         apply(effects)
-        return write(wsi, response, keepAlive: true)
+        return write(wsi, response, for: request.path, keepAlive: true)
     }
 
-    /// Writes a complete JSON response. Returns -1 when the connection should close afterwards.
-    private func write(_ wsi: OpaquePointer, _ response: HTTPResponse, keepAlive: Bool) -> Int32 {
-        HTTPWriter.complete(wsi, status: response.status, body: response.body, keepAlive: keepAlive)
+    /// Writes a complete response, counted for /metrics (which counts itself). Returns -1 when the
+    /// connection should close afterwards.
+    private func write(_ wsi: OpaquePointer, _ response: HTTPResponse, for path: String, keepAlive: Bool) -> Int32 {
+        if !path.hasPrefix("/metrics") || response.status != 200 { relay.metrics.recordHTTP(path: path, status: response.status) }
+        return HTTPWriter.complete(wsi, status: response.status, contentType: response.contentType, body: response.body, keepAlive: keepAlive)
     }
 }

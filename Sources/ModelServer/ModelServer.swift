@@ -199,6 +199,7 @@ public final class ModelServer: @unchecked Sendable {
         return Task { [model, log] in
             var renderer = renderer
             var streamed = false
+            var finished = false
             var outcome = "cancelled"
             do {
                 for try await event in model.generate(call.request) {
@@ -210,6 +211,7 @@ public final class ModelServer: @unchecked Sendable {
                             self.post(.stream(bytes), to: number)
                         }
                     case .finished(let reason, let usage):
+                        finished = true
                         let bytes = renderer.finished(reason, usage)
                         if call.stream {
                             self.post(.stream(bytes), to: number)
@@ -222,6 +224,8 @@ public final class ModelServer: @unchecked Sendable {
                         break
                     }
                 }
+                // A stream that stops without saying why must not leave its client waiting.
+                if !finished && !Task.isCancelled { throw ServeError.internalError("the model's answer ended without a finish") }
             } catch {
                 let failure = CompletionRenderer.failure(error)
                 outcome = "\(failure.status) \(failure.message)"

@@ -30,6 +30,9 @@ struct ArenaCommand: ParsableCommand {
     @Option(help: "debug, info, warn or error.")
     var logLevel = "info"
 
+    @Option(help: "text (lines for people) or json (one object per line, for log shippers).")
+    var logFormat = "text"
+
     @Option(help: "PEM certificate: serve wss:// and https:// (needs --tls-key).")
     var tlsCert: String?
 
@@ -57,6 +60,7 @@ struct ArenaCommand: ParsableCommand {
     var exitWithParent = false
 
     func validate() throws {
+        guard Log.Format(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json (got \(logFormat)).") }
         guard LogLevel(name: logLevel) != nil else {
             throw ValidationError("--log-level must be one of debug, info, warn, error (got \(logLevel)).")
         }
@@ -80,7 +84,7 @@ struct ArenaCommand: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
-        let log = Log(minimumLevel: LogLevel(name: logLevel) ?? .info)
+        let log = Log(minimumLevel: LogLevel(name: logLevel) ?? .info, format: Log.Format(rawValue: logFormat) ?? .text)
         var options = ArenaServerOptions()
         options.host = host
         options.port = try resolvedPort()

@@ -48,7 +48,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "debug, info, warn or error.")
     var logLevel = "info"
 
+    @Option(help: "text (lines for people) or json (one object per line, for log shippers).")
+    var logFormat = "text"
+
     func validate() throws {
+        guard Log.Format(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json (got \(logFormat)).") }
         guard LogLevel(name: logLevel) != nil else { throw ValidationError("--log-level must be one of debug, info, warn, error (got \(logLevel)).") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (got \(port)).") }
         guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be between 1 and 64 (got \(parallel)).") }
@@ -61,7 +65,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
-        let log = Log(minimumLevel: LogLevel(name: logLevel) ?? .info, tag: "serve")
+        let log = Log(minimumLevel: LogLevel(name: logLevel) ?? .info, tag: "serve", format: Log.Format(rawValue: logFormat) ?? .text)
         let server: ModelServer = try Failure.reporting {
             let key = try ProviderKey.read(file: apiKeyFile, environment: ProcessInfo.processInfo.environment, variables: ["MOWAI_API_KEY"])
             let file = try model.open()

@@ -167,6 +167,26 @@ struct ServeTests {
         #expect(after.status == 200)
     }
 
+    @Test("mowai bench serve measures a running server: every level, its tokens from usage, TTFT percentiles, as JSON")
+    func bench() throws {
+        let server = try Self.serve()
+        let run = try MowaiCommand.run(["bench", "serve", "--url", server.httpURL + "/v1", "--clients", "1,3", "--requests", "2",
+                                        "--max-tokens", "6", "--json"], extraEnvironment: ["OPENAI_API_KEY": ""])
+        #expect(run.status == 0, "\(run.errors)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+        #expect(report["model"] as? String == Self.modelID && report["server"] as? String == server.httpURL + "/v1")
+        let levels = try #require(report["levels"] as? [[String: Any]])
+        #expect(levels.map { $0["clients"] as? Int } == [1, 3] && levels.map { $0["requests"] as? Int } == [2, 6])
+        for level in levels {
+            let requests = level["requests"] as? Int ?? 0
+            #expect(level["failed"] as? Int == 0 && (level["generatedTokens"] as? Int).map { (requests...requests * 6).contains($0) } == true)
+            let p50 = level["timeToFirstTokenP50Ms"] as? Double ?? 0, p99 = level["timeToFirstTokenP99Ms"] as? Double ?? 0
+            #expect(p50 > 0 && p99 >= p50 && (level["tokensPerSecond"] as? Double ?? 0) > 0)
+        }
+        let refused = try MowaiCommand.run(["bench", "serve", "--url", server.httpURL + "/v1", "--clients", "0"])
+        #expect(refused.status != 0 && refused.errors.contains("--clients takes up to 16 comma-separated counts of 1 to 256 clients"))
+    }
+
     @Test("a client that never reads its stream does not hold up the others")
     func slowReader() async throws {
         let server = try Self.serve()
