@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   libncursesw5-dev libcurl4-openssl-dev libwebsockets-dev libssl-dev
   libvulkan-dev mesa-vulkan-drivers glslc
-  openssl pkg-config tmux curl
+  openssl pkg-config tmux curl systemd
   nodejs node-ws
 )
 
