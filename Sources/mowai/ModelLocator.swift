@@ -3,19 +3,38 @@ import Foundation
 import Inference
 import SafeText
 
-/// Where the default model is: $MOWAI_MODELS, else a models/ folder near the executable (the
-/// repository's, where `make setup` puts it), else ./models.
+/// Where models are found, in this order: $MOWAI_MODELS; ./models (a checkout's, as before); the
+/// per-user data directory `make setup` installs into ($XDG_DATA_HOME/mowai/models, by default
+/// ~/.local/share/mowai/models); a models/ folder next to the executable or above it (a repository's,
+/// for a binary in .build). So the default model is found from any folder, a fresh `mowai init`
+/// project's included.
 enum ModelLocator {
     static let defaultName = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
+    static func directories(environment: [String: String] = ProcessInfo.processInfo.environment,
+                            currentDirectory: String = FileManager.default.currentDirectoryPath) -> [String] {
+        var directories: [String] = []
+        if let custom = environment["MOWAI_MODELS"], !custom.isEmpty { directories.append(custom) }
+        directories.append(currentDirectory + "/models")
+        if let data = userDataDirectory(environment: environment) { directories.append(data + "/models") }
+        directories += ResourceDirectories.nearExecutable(folder: "models")
+        var seen = Set<String>()
+        return directories.map { URL(fileURLWithPath: $0).standardized.path }.filter { seen.insert($0).inserted }
+    }
+
+    /// $XDG_DATA_HOME/mowai, else ~/.local/share/mowai (the XDG base directory default).
+    static func userDataDirectory(environment: [String: String]) -> String? {
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") { return data + "/mowai" }
+        guard let home = environment["HOME"], !home.isEmpty else { return nil }
+        return home + "/.local/share/mowai"
+    }
+
     static func path(_ given: String?) throws -> String {
         if let given { return given }
-        let candidates = ResourceDirectories.candidates(
-            folder: "models", environment: "MOWAI_MODELS", extra: [FileManager.default.currentDirectoryPath + "/models"])
-        let files = candidates.map { "\($0)/\(defaultName)" }
-        if let found = files.first(where: FileManager.default.fileExists(atPath:)) { return found }
+        let searched = directories()
+        if let found = searched.map({ "\($0)/\(defaultName)" }).first(where: FileManager.default.fileExists(atPath:)) { return found }
         throw ValidationErrorMessage(
-            "the default model \(defaultName) is not installed: run `make setup` (or scripts/fetch-model.sh), or pass --model PATH")
+            "the default model \(defaultName) is not installed (looked in \(searched.joined(separator: ", "))): run `make setup` (or scripts/fetch-model.sh) in mowai's repository, or pass --model PATH")
     }
 }
 

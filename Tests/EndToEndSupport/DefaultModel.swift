@@ -5,11 +5,17 @@ import Foundation
 public enum DefaultModel {
     public static var path: String { modelsDirectory + "/SmolLM2-135M-Instruct.Q4_1.gguf" }
 
-    /// Where `make setup` puts models.
+    /// Where `make setup` put models: $MOWAI_MODELS; else the repository's models/ when it holds the
+    /// default model (checkouts from before the per-user directory); else the per-user data directory.
     public static var modelsDirectory: String {
-        ProcessInfo.processInfo.environment["MOWAI_MODELS"]
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent("models").path
+        let environment = ProcessInfo.processInfo.environment
+        if let custom = environment["MOWAI_MODELS"], !custom.isEmpty { return custom }
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("models").path
+        if FileManager.default.fileExists(atPath: repository + "/SmolLM2-135M-Instruct.Q4_1.gguf") { return repository }
+        let data = environment["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")
+        return data + "/mowai/models"
     }
 
     public static var isPresent: Bool { FileManager.default.fileExists(atPath: path) }
