@@ -26,3 +26,14 @@ const unsigned char *mowai_builtin_mob_text(unsigned long index, unsigned long *
     *size = index < mowai_mob_count ? mowai_mob_sizes[index] : 0;
     return index < mowai_mob_count ? mowai_mob_texts[index] : 0;
 }
+
+unsigned long mowai_template_file_count(void) { return mowai_template_count; }
+
+const char *mowai_template_file_name(unsigned long index) {
+    return index < mowai_template_count ? mowai_template_names[index] : 0;
+}
+
+const unsigned char *mowai_template_file_text(unsigned long index, unsigned long *size) {
+    *size = index < mowai_template_count ? mowai_template_sizes[index] : 0;
+    return index < mowai_template_count ? mowai_template_texts[index] : 0;
+}

@@ -17,6 +17,11 @@ unsigned long mowai_builtin_mob_count(void);
 const char *mowai_builtin_mob_name(unsigned long index);
 const unsigned char *mowai_builtin_mob_text(unsigned long index, unsigned long *size);
 
+/// The agent templates `mowai init` writes: "c/agent.c", "swift/Host.swift", …, and "wit/agent.wit".
+unsigned long mowai_template_file_count(void);
+const char *mowai_template_file_name(unsigned long index);
+const unsigned char *mowai_template_file_text(unsigned long index, unsigned long *size);
+
 // The generated data.
 extern const unsigned char mowai_default_agent_wasm[];
 extern const unsigned long mowai_default_agent_wasm_size;
@@ -28,5 +33,9 @@ extern const char *const mowai_mob_names[];
 extern const unsigned char *const mowai_mob_texts[];
 extern const unsigned long mowai_mob_sizes[];
 extern const unsigned long mowai_mob_count;
+extern const char *const mowai_template_names[];
+extern const unsigned char *const mowai_template_texts[];
+extern const unsigned long mowai_template_sizes[];
+extern const unsigned long mowai_template_count;
 
 #endif
