@@ -9,6 +9,9 @@ public struct ParticipantSession: Sendable {
     public enum Input: Sendable {
         /// The agent is live (`get-info` answered): time to join.
         case agentStarted(AgentInfo, at: Moment)
+        /// A new build of the agent took over (`mowai dev`): the seat stays, its info is used from the
+        /// next join on (the arena keeps the name and colour it was given at this one).
+        case agentReplaced(AgentInfo)
         case agentEvent(AgentEvent, at: Moment)
         case connected(at: Moment)
         case disconnected(reason: String, at: Moment, jitter: Double)
@@ -73,6 +76,8 @@ public struct ParticipantSession: Sendable {
     private var toldOutOfOrder: Set<String> = []
     /// What could not be sent while disconnected, sent after the next ARENA_ACK (oldest dropped first).
     private var outbox: [(type: String, payload: JSONObject)] = []
+    /// The session ended because its agent failed (not because it was stopped).
+    private var agentFailed = false
 
     static let replayWindowMs: Int64 = 300
     static let outboxLimit = 64
@@ -84,12 +89,20 @@ public struct ParticipantSession: Sendable {
     }
 
     public mutating func handle(_ input: Input) -> [Effect] {
-        if phase == .ended { return [] }
+        if phase == .ended {
+            // Only a new build of an agent that failed brings an ended session back (`mowai dev`).
+            guard agentFailed, case .agentStarted = input else { return [] }
+            agentFailed = false
+            backoff = ReconnectBackoff()
+        }
         switch input {
         case .agentStarted(let info, _):
             self.info = info
             phase = .connecting
             return [.connect]
+        case .agentReplaced(let info):
+            self.info = info
+            return []
         case .agentEvent(let event, let now):
             return agentDid(event, at: now)
         case .connected(let now):
@@ -148,6 +161,7 @@ public struct ParticipantSession: Sendable {
             ])
         case .failed(let reason):
             phase = .ended
+            agentFailed = true
             return [.close(code: 1000, reason: "agent failed: \(reason)".utf8Prefix(maxBytes: 120))]
         case .stopped:
             phase = .ended

@@ -20,6 +20,9 @@ final class HeadlessOutput: Sendable {
         switch event {
         case .agent(let event): report(agent, event)
         case .session(let note): say(agent, note.description)
+        case .swap(.waitingForTask): say(agent, "new build ready: it takes over when the current task is answered")
+        case .swap(.swapped(let info)): say(agent, "swapped in the new build: \(info.name) \(info.version) as \(info.persona)")
+        case .swap(.failed(let reason)): say(agent, "the new build failed to start (the running agent carries on): \(reason)", error: true)
         }
     }
 

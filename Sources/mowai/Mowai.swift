@@ -8,6 +8,6 @@ struct Mowai: ParsableCommand {
         commandName: "mowai",
         abstract: "A terminal console for agent swarms, and the Arena relay they meet in.",
         version: version,
-        subcommands: [TUICommand.self, ArenaCommand.self, InitCommand.self, AgentCommand.self, MobCommand.self, PersonasCommand.self, GenerateCommand.self, ServeCommand.self, ModelsCommand.self, TokenizeCommand.self, QuantizeCommand.self, DevicesCommand.self, BenchCommand.self]
+        subcommands: [TUICommand.self, ArenaCommand.self, InitCommand.self, DevCommand.self, AgentCommand.self, MobCommand.self, PersonasCommand.self, GenerateCommand.self, ServeCommand.self, ModelsCommand.self, TokenizeCommand.self, QuantizeCommand.self, DevicesCommand.self, BenchCommand.self]
     )
 }
