@@ -328,6 +328,30 @@ import Testing
         #expect(session.nextTickAt == nil)
     }
 
+    @Test func aNewBuildTakesTheSeatWithoutJoiningAgain() throws {
+        var (session, arena) = Self.joined()
+        let renamed = AgentInfo(name: "tester2", version: "1.1.0", color: "#654321", persona: "contrarian")
+        #expect(session.handle(.agentReplaced(renamed)).isEmpty)
+        #expect(session.phase == .registered(slot: 2))
+        // The new info goes out at the next join, after a lost connection.
+        _ = session.handle(.disconnected(reason: "lost", at: Self.t0 + 1, jitter: 0))
+        _ = session.handle(.tick(at: Self.t0 + 60_000))
+        arena.newConnection()
+        let connect = try #require(arena.check(session.handle(.connected(at: Self.t0 + 60_001)), at: Self.t0 + 60_001).first)
+        #expect(connect["payload"]?.objectValue?["name"] == "tester2" && connect["payload"]?.objectValue?["version"] == "1.1.0")
+    }
+
+    @Test func onlyANewBuildOfAFailedAgentJoinsAgain() {
+        var (failed, _) = Self.joined()
+        _ = failed.handle(.agentEvent(.failed("trapped"), at: Self.t0))
+        #expect(failed.handle(.agentStarted(Self.info, at: Self.t0 + 1)) == [.connect])
+        #expect(failed.phase == .connecting)
+        var (stopped, _) = Self.joined()
+        _ = stopped.handle(.stop)
+        #expect(stopped.handle(.agentStarted(Self.info, at: Self.t0 + 1)).isEmpty)
+        #expect(stopped.phase == .ended)
+    }
+
     @Test func aLongFailureIsClippedToAValidCloseReason() throws {
         var (session, _) = Self.joined()
         let effects = session.handle(.agentEvent(.failed(String(repeating: "é", count: 200)), at: Self.t0))
