@@ -69,6 +69,7 @@ extension Relay {
         if !spectatorConnections.isEmpty {
             effects.append(send(.agentJoin, ServerMessages.agentJoin(entry, ts: now.wallMs), to: spectatorConnections))
         }
+        effects += record(ServerMessages.agentJoin(entry, ts: now.wallMs))
         effects.append(.log(.info, "Agent connected: \(entry.name) (slot \(entry.slot))"))
         return effects
     }
@@ -120,9 +121,10 @@ extension Relay {
             if !peers.isEmpty {
                 effects.append(send(.peerThought, ServerMessages.peerThought(from: agentId, thought, ts: now.wallMs), to: peers))
             }
-            return effects
+            return effects + record(encoded)
         case .response:
-            return [send(.agentResponse, remember(message), to: audience)]
+            let encoded = remember(message)
+            return [send(.agentResponse, encoded, to: audience)] + record(encoded)
         case .unchecked(.globalTask):
             // The original broadcast and replayed tasks injected by any agent.
             return countError("GLOBAL_TASK: only the arena admin may issue tasks", from: connection, agentId: agentId, at: now)

@@ -122,6 +122,7 @@ extension Relay {
         if !audience.isEmpty {
             effects.insert(send(.globalTask, message, to: audience), at: 0)
         }
+        effects += record(message)
         return AdminOutcome(result: ["ok": .bool(true), "taskId": .string(task.taskId)], effects: effects)
     }
 
@@ -146,6 +147,7 @@ extension Relay {
         if !spectatorConnections.isEmpty {
             effects.insert(send(.tasksCleared, ServerMessages.tasksCleared(count: count, ts: now.wallMs), to: spectatorConnections), at: 0)
         }
+        effects += record(ServerMessages.tasksCleared(count: count, ts: now.wallMs))
         return AdminOutcome(result: ["ok": .bool(true), "cleared": .number(Double(count))], effects: effects)
     }
 }

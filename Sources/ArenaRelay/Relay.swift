@@ -152,6 +152,11 @@ public struct Relay: Sendable {
         return effects
     }
 
+    /// `message` for the recording, when there is one; nothing otherwise.
+    func record(_ message: @autoclosure () -> [UInt8]) -> [RelayEffect] {
+        config.recordsEvents ? [.record(message())] : []
+    }
+
     /// A message to send, counted by type for `GET /metrics`.
     mutating func send(_ type: MessageType, _ message: [UInt8], to recipients: [ConnectionID]) -> RelayEffect {
         metrics.recordSent(type, bytes: message.count, recipients: recipients.count)
@@ -191,12 +196,12 @@ public struct Relay: Sendable {
             guard let entry else { return [] }
             var effects: [RelayEffect] = [.log(.info, "Agent disconnected: \(entry.name) (slot \(entry.slot))")]
             let remaining = audience
+            let message = ServerMessages.agentDisconnect(
+                agentId: agentId, name: entry.name, slot: entry.slot, reason: reason, ts: now.wallMs)
             if !remaining.isEmpty {
-                let message = ServerMessages.agentDisconnect(
-                    agentId: agentId, name: entry.name, slot: entry.slot, reason: reason, ts: now.wallMs)
                 effects.insert(send(.agentDisconnect, message, to: remaining), at: 0)
             }
-            return effects
+            return effects + record(message)
         }
     }
 }

@@ -17,6 +17,8 @@ public struct RelayConfig: Sendable {
     public var malformedFrameLimit = 100
     /// The admin secret; nil refuses every admin action (the original's behaviour when unset).
     public var adminSecret: AdminSecret?
+    /// Emit `.record` effects (tasks, thoughts, responses, joins, leaves) for `mowai arena --record`.
+    public var recordsEvents = false
 
     public init() {}
 }

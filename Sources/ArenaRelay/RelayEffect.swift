@@ -5,6 +5,9 @@ public enum RelayEffect: Sendable, Equatable {
     /// Close the connection with a WebSocket close code and reason.
     case close(ConnectionID, code: CloseCode, reason: String)
     case log(LogLevel, String)
+    /// A message for the workshop's recording (`--record`): the JSON spectators see of a task, thought,
+    /// response, join, leave or clearing, whether or not anybody watches. Only with `recordsEvents`.
+    case record([UInt8])
 }
 
 public enum LogLevel: Int, Sendable, Comparable, CaseIterable {

@@ -10,6 +10,7 @@ import Glibc
 public enum ArenaServerError: Error, CustomStringConvertible {
     case cannotListen(host: String, port: Int)
     case tlsNeedsBoth
+    case cannotRecord(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -17,6 +18,8 @@ public enum ArenaServerError: Error, CustomStringConvertible {
             return "cannot listen on \(host):\(port) — is another arena already using that port? Pick another with --port."
         case .tlsNeedsBoth:
             return "TLS needs both --tls-cert and --tls-key."
+        case .cannotRecord(let path, let reason):
+            return "cannot record into \(path): \(reason). Pick a file in a folder you can write to with --record."
         }
     }
 }
@@ -53,9 +56,13 @@ public final class ArenaServer: @unchecked Sendable {
     private var shutdownStartedAt: Moment?
     private var isFinished = false
 
-    public init(options: ArenaServerOptions, log: Log) {
+    /// Where `--record` writes, if anywhere.
+    let recorder: Recorder?
+
+    public init(options: ArenaServerOptions, log: Log, recorder: Recorder? = nil) {
         self.options = options
         self.log = log
+        self.recorder = recorder
         var system = SystemRandomNumberGenerator()
         relay = Relay(config: options.relay, startedAt: Moment.now(), seed: system.next())
         protocols = .allocate(capacity: 2)
@@ -173,6 +180,8 @@ public final class ArenaServer: @unchecked Sendable {
                 requestWrite(connection)
             case .log(let level, let message):
                 log(level, message)
+            case .record(let message):
+                recorder?.append(message, at: Moment.now().wallMs)
             }
         }
     }

@@ -54,6 +54,12 @@ struct ArenaCommand: ParsableCommand {
     @Option(help: "Seconds an HTTP client may take to send its request (slow clients are cut off).")
     var httpTimeout: UInt32 = 10
 
+    @Option(help: "Append every task, thought, response, join and leave to this file as JSON Lines (replay it with mowai tui --replay).")
+    var record: String?
+
+    @Option(help: "Rotate the recording past this many MiB (FILE.1, FILE.2, FILE.3 keep the earlier parts).")
+    var recordMaxMb = 100
+
     /// For arenas started by another mowai process (the bench, the console): stop when it is gone, even
     /// if it died without stopping us.
     @Flag(help: .hidden)
@@ -76,6 +82,9 @@ struct ArenaCommand: ParsableCommand {
         }
         guard (1...3600).contains(httpTimeout) else {
             throw ValidationError("--http-timeout must be between 1 and 3600 seconds.")
+        }
+        guard (1...100_000).contains(recordMaxMb) else {
+            throw ValidationError("--record-max-mb must be between 1 and 100000.")
         }
         guard (0...100_000).contains(history) else {
             throw ValidationError("--history must be between 0 and 100000.")
@@ -103,7 +112,20 @@ struct ArenaCommand: ParsableCommand {
             log(.warn, "no admin secret: admin actions are refused (set MOWAI_ADMIN_SECRET or --admin-secret-file)")
         }
 
-        let server = ArenaServer(options: options, log: log)
+        let recorder: Recorder?
+        if let record {
+            options.relay.recordsEvents = true
+            do {
+                recorder = try Recorder(path: record, maxBytes: recordMaxMb << 20, log: log)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            log(.info, "recording tasks, thoughts, responses, joins and leaves into \(record)")
+        } else {
+            recorder = nil
+        }
+        defer { recorder?.close() }
+        let server = ArenaServer(options: options, log: log, recorder: recorder)
         do {
             try server.start()
         } catch {

@@ -59,8 +59,15 @@ struct TUICommand: ParsableCommand {
     @Flag(help: "Host no local agents (the embedded arena starts empty).")
     var noAgents = false
 
+    @Option(help: "Play a recording made with mowai arena --record, read-only (space pauses, n/p: next/previous task, +/-: speed).")
+    var replay: String?
+
+    @Option(help: "With --replay: how many times faster than it happened (0.25 to 64).")
+    var speed: Double = 1
+
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        if let replay { return try play(replay) }
         let inbox = ActionInbox()
         var notices: [(Notice.Level, String)] = []
         let (loadedTheme, themeWarning) = ThemeLoader.load(theme)
@@ -146,6 +153,39 @@ struct TUICommand: ParsableCommand {
             }
         }
         return mobs
+    }
+
+    /// `--replay FILE`: the recording through the console, with no arena and nothing sent anywhere.
+    private func play(_ file: String) throws {
+        let player = try Failure.reporting { () -> ReplayPlayer in
+            guard arena == nil, !admin, agentFiles.isEmpty, mobFiles.isEmpty, agents.personas.isEmpty else {
+                throw ValidationErrorMessage("--replay plays a recording read-only: it takes no --arena, --admin, --agent, --persona or --mob")
+            }
+            guard speed.isFinite, (0.25...64).contains(speed) else { throw ValidationErrorMessage("--speed must be between 0.25 and 64 (got \(speed))") }
+            guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationErrorMessage("cannot read the recording \(file)") }
+            defer { try? handle.close() }
+            let limit = 1 << 30
+            let bytes = [UInt8](handle.readData(ofLength: limit + 1))
+            guard bytes.count <= limit else { throw ValidationErrorMessage("\(file) is over 1 GiB: play one of its rotated parts (\(file).1 …)") }
+            let recording = Recording.parse(bytes)
+            guard !recording.frames.isEmpty else {
+                throw ValidationErrorMessage("\(file) holds nothing to play" + (recording.stop.map { ": \($0)" } ?? " (it is empty)"))
+            }
+            return ReplayPlayer(recording: recording, speed: speed, at: Moment.monotonicNowMs())
+        }
+        let (loadedTheme, themeWarning) = ThemeLoader.load(theme)
+        var notices: [(Notice.Level, String)] = []
+        if let themeWarning { notices.append((.warning, themeWarning)) }
+        var generator = SystemRandomNumberGenerator()
+        let options = State.Options(arenaURL: "replay \((file as NSString).lastPathComponent)", isAdmin: false,
+                                    observerAgentId: UUIDv4.make(using: &generator))
+        let console = ConsoleRunner(state: State(options: options, now: .now()), inbox: ActionInbox(), effects: nil,
+                                    theme: loadedTheme, notices: notices, replay: player)
+        do {
+            try console.run()
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     private func adminSecret(required: Bool = true) throws -> String? {

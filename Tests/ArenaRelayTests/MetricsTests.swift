@@ -55,3 +55,31 @@ struct MetricsTests {
         #expect(metrics.httpRequests == [.init(path: "other", status: 404): 100, .init(path: "/tasks", status: 200): 1])
     }
 }
+
+/// What `mowai arena --record` is given: the relay's `.record` effects.
+@Suite("Recording effects")
+struct RecordingEffectsTests {
+    static func recorded(_ effects: [RelayEffect]) -> [String] {
+        effects.compactMap { effect in
+            guard case .record(let bytes) = effect, let message = try? JSONCodec.decodeObject(bytes) else { return nil }
+            return message["type"]?.stringValue
+        }
+    }
+
+    @Test("Joins, tasks, thoughts, responses, leaves and clearings are recorded only when asked, spectators or not")
+    func recordedKinds() {
+        var quiet = ArenaHarness(adminSecret: "s3cret")
+        let ada = quiet.connectAgent("Ada")
+        #expect(Self.recorded(quiet.think("x", from: ada)).isEmpty)
+
+        var arena = ArenaHarness(adminSecret: "s3cret") { $0.recordsEvents = true }
+        let (bob, joined) = arena.connect("Bob")
+        #expect(Self.recorded(joined) == ["AGENT_JOIN"])
+        #expect(Self.recorded(arena.http("POST", "/task", secret: "s3cret", body: #"{"description":"Plan"}"#).effects) == ["GLOBAL_TASK"])
+        #expect(Self.recorded(arena.think("hmm", from: bob)) == ["AGENT_THOUGHT"])
+        #expect(Self.recorded(arena.respond("done", from: bob)) == ["AGENT_RESPONSE"])
+        #expect(Self.recorded(arena.sendInvalid(from: bob)).isEmpty)
+        #expect(Self.recorded(arena.http("POST", "/clear-tasks", secret: "s3cret").effects) == ["TASKS_CLEARED"])
+        #expect(Self.recorded(arena.close(bob.connection)) == ["AGENT_DISCONNECT"])
+    }
+}
