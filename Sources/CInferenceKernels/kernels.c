@@ -374,3 +374,107 @@ void mowai_gated_activation(float *g, const float *u, int n, int gelu) {
         g[i] = x / (1 + expf(-z)) * u[i];
     }
 }
+
+// ---- Packed weights (see mowai_packed_size) ----
+
+/// One row's block b (32 values) as unsigned q with its scales and minimum: w = scale·(q − zero) + minimum,
+/// scale_hi for values 16–31 (equal to scale except in Q6_K).
+static void unpack_block_for_packing(int type, const uint8_t *row, int b, uint8_t q[32], float *scale, float *scale_hi,
+                                     float *minimum) {
+    *minimum = 0;
+    switch (type) {
+    case MOWAI_Q5_0: {
+        const uint8_t *block = row + (size_t)b * 22;
+        uint32_t high;
+        memcpy(&high, block + 2, 4);
+        for (int l = 0; l < 16; l++) {
+            q[l] = (uint8_t)((block[6 + l] & 0x0F) | ((high >> l) & 1) << 4);
+            q[l + 16] = (uint8_t)((block[6 + l] >> 4) | ((high >> (l + 16)) & 1) << 4);
+        }
+        *scale = *scale_hi = mowai_load_half(block);
+        return;
+    }
+    case MOWAI_Q4_K: {
+        const uint8_t *block = row + (size_t)(b / 8) * 144;
+        const int j = b % 8;
+        int sc, mn;
+        mowai_q4_k_scale(block + 4, j, &sc, &mn);
+        // Products of a half and a 6-bit integer: exact in float.
+        *scale = *scale_hi = mowai_load_half(block) * (float)sc;
+        *minimum = -(mowai_load_half(block + 2) * (float)mn);
+        for (int l = 0; l < 32; l++) q[l] = j % 2 ? block[16 + (j / 2) * 32 + l] >> 4 : block[16 + (j / 2) * 32 + l] & 0x0F;
+        return;
+    }
+    default: {  // Q6_K
+        const uint8_t *block = row + (size_t)(b / 8) * 210;
+        const int j = b % 8, half = j / 4, k = j % 4;
+        const uint8_t *ql = block + 64 * half + 32 * (k & 1), *qh = block + 128 + 32 * half;
+        for (int l = 0; l < 32; l++) q[l] = (uint8_t)(((ql[l] >> (4 * (k / 2))) & 0x0F) | ((qh[l] >> (2 * k)) & 3) << 4);
+        const int8_t *scales = (const int8_t *)(block + 192);
+        const float d = mowai_load_half(block + 208);
+        *scale = d * (float)scales[2 * j];
+        *scale_hi = d * (float)scales[2 * j + 1];
+        return;
+    }
+    }
+}
+
+size_t mowai_packed_size(int type, int rows, int columns) {
+    mowai_packing p;
+    if (!has_avx2() || !mowai_packing_for(type, &p) || rows % 8 != 0 || columns % (type == MOWAI_Q5_0 ? 32 : 256) != 0) return 0;
+    return (size_t)(rows / 8) * (size_t)(columns / 32) * (size_t)p.block_bytes;
+}
+
+void mowai_pack(int type, const void *weights, size_t row_bytes, int rows, int columns, void *out) {
+    mowai_packing p;
+    if (!mowai_packing_for(type, &p)) return;
+    const int blocks = columns / 32;
+    for (int r = 0; r < rows; r++) {
+        const uint8_t *row = (const uint8_t *)weights + (size_t)r * row_bytes;
+        const int lane = r % 8;
+        for (int b = 0; b < blocks; b++) {
+            uint8_t *block = (uint8_t *)out + ((size_t)(r / 8) * blocks + b) * p.block_bytes;
+            uint8_t q[32];
+            float scale, scale_hi, minimum;
+            unpack_block_for_packing(type, row, b, q, &scale, &scale_hi, &minimum);
+            float *floats = (float *)block;
+            floats[lane] = scale;
+            int next = 8;
+            if (p.halves) { floats[next + lane] = scale_hi; next += 8; }
+            if (p.minimums) { floats[next + lane] = minimum; next += 8; }
+            uint8_t *w = block + 4 * next;
+            if (p.nibbles) {
+                for (int k = 0; k < 4; k++)
+                    for (int i = 0; i < 4; i++) w[32 * k + 4 * lane + i] = (uint8_t)(q[4 * k + i] | q[4 * k + 16 + i] << 4);
+            } else {
+                for (int k = 0; k < 8; k++)
+                    for (int i = 0; i < 4; i++) w[32 * k + 4 * lane + i] = q[4 * k + i];
+            }
+        }
+    }
+}
+
+int mowai_matmul_packed_variant(int isa, int type, const void *packed, int columns, int row_begin, int row_end,
+                                const mowai_q8_block *x_q8, int tokens, float *out, int out_stride) {
+#ifdef MOWAI_HAS_X86
+    if (!has_variant(isa)) return 0;
+    mowai_packed_fn fast;
+    switch (isa) {
+    case MOWAI_ISA_AVX_VNNI: fast = mowai_vnni_packed(type); break;
+    case MOWAI_ISA_AVX512_VNNI: fast = mowai_vnni512_packed(type); break;
+    default: fast = mowai_avx2_packed(type); break;
+    }
+    if (!fast) return 0;
+    fast(packed, columns, row_begin, row_end, x_q8, tokens, out, out_stride);
+    return 1;
+#else
+    (void)isa; (void)type; (void)packed; (void)columns; (void)row_begin; (void)row_end; (void)x_q8; (void)tokens;
+    (void)out; (void)out_stride;
+    return 0;
+#endif
+}
+
+void mowai_matmul_packed(int type, const void *packed, int columns, int row_begin, int row_end,
+                         const mowai_q8_block *x_q8, int tokens, float *out, int out_stride) {
+    mowai_matmul_packed_variant(best_variant(), type, packed, columns, row_begin, row_end, x_q8, tokens, out, out_stride);
+}

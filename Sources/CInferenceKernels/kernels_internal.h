@@ -36,6 +36,25 @@ typedef float (*mowai_row_dot)(const uint8_t *row, const mowai_q8_block *x, cons
 
 mowai_row_dot mowai_portable_dot(int type);
 
+/// How a type is packed (mowai_pack): per group of 8 rows and 32-value block, `block_bytes` bytes:
+///   float scale[8]; with `halves` float scale_hi[8] (Q6_K: a scale per 16 values, the second for values
+///   16–31); with `minimums` float minimum[8] (w = scale·q + minimum); then the weights q as unsigned
+///   bytes, w = scale·(q − zero) + minimum: 32 bytes per 4 values of the 8 rows (byte 4r + i of the k-th
+///   32 is value 4k + i of row r), or with `nibbles` 32 bytes per 8 values (low nibbles values 4k + i,
+///   high nibbles values 4k + 16 + i, k < 4).
+typedef struct {
+    int zero, halves, minimums, nibbles, block_bytes;
+} mowai_packing;
+
+static inline int mowai_packing_for(int type, mowai_packing *p) {
+    switch (type) {
+    case MOWAI_Q5_0: *p = (mowai_packing){16, 0, 0, 0, 32 + 256}; return 1;
+    case MOWAI_Q4_K: *p = (mowai_packing){0, 0, 1, 1, 32 + 32 + 128}; return 1;
+    case MOWAI_Q6_K: *p = (mowai_packing){32, 1, 0, 0, 32 + 32 + 256}; return 1;
+    default: return 0;
+    }
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define MOWAI_HAS_X86 1
 /// The AVX2 matmul for `type`, or NULL when there is none; called only when the CPU has AVX2 and FMA.
@@ -46,6 +65,12 @@ mowai_matmul_fn mowai_avx2_matmul(int type);
 mowai_matmul_fn mowai_vnni_matmul(int type);
 /// The same instruction from AVX512-VNNI on 256-bit registers, for CPUs with AVX-512 but not AVX-VNNI.
 mowai_matmul_fn mowai_vnni512_matmul(int type);
+/// The packed matmul of each variant, or NULL for a type without a packing.
+typedef void (*mowai_packed_fn)(const void *packed, int columns, int row_begin, int row_end, const mowai_q8_block *x,
+                                int tokens, float *out, int out_stride);
+mowai_packed_fn mowai_avx2_packed(int type);
+mowai_packed_fn mowai_vnni_packed(int type);
+mowai_packed_fn mowai_vnni512_packed(int type);
 void mowai_avx2_quantize_q8(const float *x, mowai_q8_block *out, int n);
 void mowai_avx2_attention(const float *q, const float *keys, const float *values, int stride, int count, int size,
                           float scale, float *scores, float *out);

@@ -136,6 +136,10 @@ mowai_matmul_fn mowai_vnni512_matmul(int type) {
     return quantized ? quantized : float_matmul_for(type);
 }
 
+mowai_packed_fn mowai_avx2_packed(int type) { return avx2_packed_for(type); }
+mowai_packed_fn mowai_vnni_packed(int type) { return vnni_packed_for(type); }
+mowai_packed_fn mowai_vnni512_packed(int type) { return vnni512_packed_for(type); }
+
 MOWAI_AVX2 void mowai_avx2_quantize_q8(const float *x, mowai_q8_block *out, int n) {
     const __m256 sign = _mm256_set1_ps(-0.0f);
     for (int b = 0; b < n / 32; b++, x += 32) {

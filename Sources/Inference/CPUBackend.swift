@@ -29,7 +29,7 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
         self.model = model
         batch = TokenBatch(capacity: batchCapacity, sequences: sequences,
                            contextLength: min(c.contextLength, max(1, contextLength ?? c.contextLength)), vocabulary: c.vocabulary)
-        program = model.program(contextLength: batch.contextLength)
+        program = model.cpuProgram(contextLength: batch.contextLength)
         _ = mowai_kernel_isa()  // detect the CPU once, here, before workers race to do it
         pool = WorkerPool(threads: threads)
         let rows = batch.capacity
@@ -159,7 +159,15 @@ public final class CPUBackend: ForwardBackend, ParallelJob, @unchecked Sendable 
     @inline(__always)
     private func multiply(_ matrix: WeightMatrix, floats: PageBuffer<Float>, tokens: Int, into out: PageBuffer<Float>,
                           worker: Int, of workers: Int) {
-        matrix.multiply(rows: share(matrix.rows, worker: worker, of: workers), floats: floats.pointer,
+        // Packed matrices go 8 rows at a time.
+        let rows: Range<Int>
+        if matrix.packed != nil {
+            let groups = share(matrix.rows / 8, worker: worker, of: workers)
+            rows = groups.lowerBound * 8..<groups.upperBound * 8
+        } else {
+            rows = share(matrix.rows, worker: worker, of: workers)
+        }
+        matrix.multiply(rows: rows, floats: floats.pointer,
                         quantized: quantized.pointer, tokens: tokens, into: out.pointer, outStride: matrix.rows)
     }
 

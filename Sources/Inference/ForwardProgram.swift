@@ -67,6 +67,19 @@ public struct ForwardProgram: @unchecked Sendable {
         }.filter { seen.insert($0.name).inserted }
     }
 
+    /// The same program with the layers' matrices (not the embedding or the output head) replaced.
+    func replacingLayerMatrices(_ replace: (WeightMatrix) -> WeightMatrix) -> ForwardProgram {
+        let steps = steps.map { step -> Step in
+            switch step {
+            case .attentionInputs(let q, let k, let v): return .attentionInputs(query: replace(q), key: replace(k), value: replace(v))
+            case .addProjection(let m, let source, let postNorm): return .addProjection(replace(m), from: source, postNorm: postNorm)
+            case .gatedFeedForward(let gate, let up, let activation): return .gatedFeedForward(gate: replace(gate), up: replace(up), activation: activation)
+            case .embed, .logits, .norm, .normalizeHeads, .rotateAndCache, .attend: return step
+            }
+        }
+        return ForwardProgram(config: config, steps: steps, rotaries: rotaries)
+    }
+
     /// Weight bytes one decode step reads: every matrix whole, except the embedding table, of which
     /// only the token's row is read (unless it is also the output head).
     public var decodeWeightBytes: Int {

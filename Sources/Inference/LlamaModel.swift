@@ -1,3 +1,4 @@
+import Synchronization
 /// A llama-family model's weights, used in place from the mapped GGUF file. Immutable after init (the
 /// raw pointers point into the read-only mapping it keeps alive), hence safe to share.
 public final class LlamaModel: @unchecked Sendable {
@@ -11,6 +12,9 @@ public final class LlamaModel: @unchecked Sendable {
     /// Phi-3's LongRoPE factors, for contexts up to the original length and beyond it.
     let ropeFactorsShort, ropeFactorsLong: WeightVector?
     let blocks: [Block]
+    /// The layers' matrices packed for the CPU kernels, by name: made by the first CPU backend, shared by
+    /// the rest (nil until then).
+    private let packedMatrices = Mutex<[String: PackedWeights]?>(nil)
 
     struct Block: @unchecked Sendable {
         let attentionNorm: WeightVector
@@ -106,5 +110,42 @@ public final class LlamaModel: @unchecked Sendable {
                 postFeedForwardNorm: gemma ? try vector(prefix + "post_ffw_norm.weight", c.dimension) : nil))
         }
         self.blocks = blocks
+    }
+}
+
+extension LlamaModel {
+    /// `program(contextLength:)` for the CPU backend: the layers' matrices packed where the kernels have a
+    /// packing for their type (see PackedWeights). The first call packs them, once for every backend, and
+    /// lets go of the file's pages of those matrices, which nothing reads any more.
+    func cpuProgram(contextLength: Int) -> ForwardProgram {
+        let program = program(contextLength: contextLength)
+        let packed = packedMatrices.withLock { cache -> [String: PackedWeights] in
+            if let cache { return cache }
+            var made: [String: PackedWeights] = [:]
+            let kept = Set(program.steps.flatMap { step -> [String] in
+                switch step {
+                case .embed(let m, _), .logits(_, let m): return [m.name]
+                default: return []
+                }
+            })
+            _ = program.replacingLayerMatrices { matrix in
+                // A matrix also used whole elsewhere (a tied embedding) keeps its file pages.
+                if made[matrix.name] == nil, let weights = PackedWeights(matrix) {
+                    made[matrix.name] = weights
+                    if !kept.contains(matrix.name) {
+                        let start = matrix.base - UnsafeRawPointer(file.mapping.bytes.baseAddress!)
+                        file.mapping.release(start..<(start + matrix.rowBytes * matrix.rows))
+                    }
+                }
+                return matrix
+            }
+            cache = made
+            return made
+        }
+        return program.replacingLayerMatrices { matrix in
+            var matrix = matrix
+            matrix.packed = packed[matrix.name]
+            return matrix
+        }
     }
 }

@@ -6,6 +6,8 @@ import Glibc
 public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let bytes: UnsafeRawBufferPointer
+    /// Mapped from a file (its pages can be dropped and read again), not a copy in anonymous memory.
+    let fileBacked: Bool
 
     public init(path: String) throws(GGUFError) {
         self.path = path
@@ -21,6 +23,7 @@ public final class MappedFile: @unchecked Sendable {
             throw .cannotOpen(file: path, reason: String(cString: strerror(errno)))
         }
         bytes = UnsafeRawBufferPointer(start: address, count: size)
+        fileBacked = true
     }
 
     /// A copy of `contents` in anonymous memory, as if it had been read from a file named `path`: for
@@ -34,6 +37,18 @@ public final class MappedFile: @unchecked Sendable {
         }
         contents.withUnsafeBytes { address.copyMemory(from: $0.baseAddress!, byteCount: contents.count) }
         bytes = UnsafeRawBufferPointer(start: address, count: contents.count)
+        fileBacked = false
+    }
+
+    /// Drops the resident pages wholly inside `range` (bytes from the start) that the process no longer
+    /// needs; they are read from the file again if touched. Nothing for a copy in anonymous memory, which
+    /// would lose its contents.
+    func release(_ range: Range<Int>) {
+        guard fileBacked, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page, end = range.upperBound / page * page
+        guard start < end else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
     }
 
     deinit {

@@ -28,6 +28,25 @@ struct GemmaTests {
         }
     }
 
+    /// Gemma's Q5_0, Q4_K and Q6_K matrices go through the packed kernels (8 rows at a time), which the
+    /// default model's Q4_1 does not: batching must change nothing there either.
+    @Test("one token at a time, in batches, on one or two threads: the same logits, bit for bit")
+    func batchingChangesNothing() throws {
+        let file = try GGUFModelFile(path: GemmaModel.path)
+        let model = try LlamaModel(file: file)
+        let tokens = try Tokenizer(gguf: file.gguf).encode("The three primary colors are red, yellow and")
+        let batched = try ForwardTests.logits(tokens, context: CPUBackend(model: model, threads: 2, contextLength: 32))
+        let single = CPUBackend(model: model, threads: 1, contextLength: 32, batchCapacity: 1)
+        for (position, token) in tokens.enumerated() {
+            single.clearBatch()
+            try single.append(token, sequence: 0, position: position, wantsLogits: true)
+            single.evaluate()
+            #expect(Array(single.logits(row: 0)) == batched[position], "position \(position)")
+        }
+        let chunked = CPUBackend(model: model, threads: 2, contextLength: 32, batchCapacity: 5)
+        #expect(Array(try chunked.prefill(tokens[...], sequence: 0, from: 0)) == batched.last)
+    }
+
     /// Against numpy's float32 the CPU backend's 8-bit activations cost about as much as on the default
     /// model (ForwardTests: KL 0.001–0.006); a wrong norm, head norm, window or RoPE base moves it past 0.1.
     @Test("the forward pass matches numpy's float32 at every position of a prompt", .enabled(if: hasReference, "needs python3 with gguf and numpy"))

@@ -83,6 +83,71 @@ struct KernelTests {
         #expect(String(cString: mowai_kernel_isa()) == "scalar" || ranVariants >= 2, "no SIMD variant ran")
     }
 
+    @Test("packed weights (8 rows interleaved), in every SIMD variant this CPU has, equal the dequantized dot product; each token's sums are the same bits whatever the batch",
+          arguments: [GGMLType.q5_0, .q4_K, .q6_K])
+    func packedMatmul(type: GGMLType) throws {
+        // Two groups of 8 rows; an odd number of blocks (17 of 32, or 3 superblocks of 256).
+        let rows = 16, columns = type == .q5_0 ? 544 : 768
+        var random = SamplingRandom(seed: UInt64(type.rawValue) + 100)
+        let weights = RandomWeights.bytes(type, rows: rows, columns: columns, using: &random)
+        let rowBytes = weights.count / rows
+        let size = mowai_packed_size(Int32(type.rawValue), Int32(rows), Int32(columns))
+        guard String(cString: mowai_kernel_isa()) != "scalar" else { return #expect(size == 0) }
+        try #require(size > 0)
+        #expect(mowai_packed_size(Int32(type.rawValue), 12, Int32(columns)) == 0, "rows not a multiple of 8 cannot be packed")
+        var packed = [UInt8](repeating: 0, count: size)
+        weights.withUnsafeBytes { w in mowai_pack(Int32(type.rawValue), w.baseAddress, rowBytes, Int32(rows), Int32(columns), &packed) }
+        var dequantized = [[Float]](repeating: [Float](repeating: 0, count: columns), count: rows)
+        for r in 0..<rows {
+            weights.withUnsafeBytes { w in
+                dequantized[r].withUnsafeMutableBufferPointer {
+                    Dequantize.elements(columns, of: type, from: UnsafeRawBufferPointer(rebasing: w[(r * rowBytes)...]), into: $0)
+                }
+            }
+        }
+        var ran = 0
+        // One token, and more than a pass of tokens (8 with AVX-512, 4 without) plus a remainder.
+        for tokens in [1, 11, 19] {
+            let activations = (0..<tokens * columns).map { _ in Float.random(in: -3...3, using: &random) }
+            var quantized = [mowai_q8_block](repeating: mowai_q8_block(), count: tokens * columns / 32)
+            mowai_quantize_q8(activations, &quantized, Int32(activations.count))
+            let seen = quantized.flatMap { block in withUnsafeBytes(of: block.q) { $0.map { Float(Int8(bitPattern: $0)) * block.d } } }
+            var first: [Float]?
+            for variant in Self.variants {
+                // Rows 8–15 alone, then 0–7, as two threads would split them.
+                var out = [Float](repeating: .nan, count: tokens * rows)
+                guard mowai_matmul_packed_variant(variant.isa, Int32(type.rawValue), packed, Int32(columns), 8, 16, quantized,
+                                                  Int32(tokens), &out, Int32(rows)) != 0 else { continue }
+                _ = mowai_matmul_packed_variant(variant.isa, Int32(type.rawValue), packed, Int32(columns), 0, 8, quantized,
+                                                Int32(tokens), &out, Int32(rows))
+                ran += 1
+                for r in 0..<rows {
+                    for t in 0..<tokens {
+                        var expected: Double = 0, magnitude: Double = 0
+                        for j in 0..<columns {
+                            expected += Double(dequantized[r][j]) * Double(seen[t * columns + j])
+                            magnitude += abs(Double(dequantized[r][j]) * Double(seen[t * columns + j]))
+                        }
+                        #expect(abs(Double(out[t * rows + r]) - expected) <= 1e-5 * magnitude + 1e-6,
+                                "\(type) \(variant.name), \(tokens) tokens: row \(r) token \(t): \(out[t * rows + r]) vs \(expected)")
+                    }
+                }
+                // The block sums are exact integers, scaled in the same order: every variant agrees to the bit.
+                if let first { #expect(first == out, "\(type) \(variant.name) differs from the first variant") } else { first = out }
+                // Batch invariance: each token alone gives the bits it gave in the batch.
+                for t in 0..<tokens {
+                    var alone = [Float](repeating: .nan, count: rows)
+                    quantized.withUnsafeBufferPointer { q in
+                        _ = mowai_matmul_packed_variant(variant.isa, Int32(type.rawValue), packed, Int32(columns), 0, Int32(rows),
+                                                        q.baseAddress! + t * columns / 32, 1, &alone, Int32(rows))
+                    }
+                    #expect(alone == Array(out[(t * rows)..<((t + 1) * rows)]), "\(type) \(variant.name): token \(t) alone differs from the batch of \(tokens)")
+                }
+            }
+        }
+        #expect(ran >= 3, "no SIMD variant ran")
+    }
+
     @Test("the gated activations (SiLU, and GELU in its tanh form) match the formulas to float precision")
     func gatedActivation() {
         var random = SamplingRandom(seed: 21)

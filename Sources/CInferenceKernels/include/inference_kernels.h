@@ -59,6 +59,28 @@ int mowai_matmul_variant(int isa, int type, const void *weights, size_t row_byte
                          int row_end, const mowai_q8_block *x_q8, const float *x_f32, int tokens, float *out,
                          int out_stride);
 
+/// Weights repacked for prompt processing: groups of 8 rows, each 32-value block of the 8 rows stored
+/// together as unsigned bytes interleaved 4 values at a time (lane r of a 32-byte register is row r), with
+/// their float scales (and minimums). One u8×s8 dot-product instruction then adds 4 values of 8 rows at
+/// once, and one float FMA scales 8 rows' sums: the per-block work that dominates the row-at-a-time
+/// kernels is shared by 8 rows. Types: Q5_0, Q4_K, Q6_K (others return 0).
+/// The bytes `rows` rows (a multiple of 8) of `columns` values take when packed; 0 when `type` (or this
+/// CPU, or MOWAI_KERNELS=portable) has no packed kernel.
+size_t mowai_packed_size(int type, int rows, int columns);
+
+/// Packs all `rows` rows of `weights` (rows `row_bytes` apart) into `out` (mowai_packed_size bytes).
+void mowai_pack(int type, const void *weights, size_t row_bytes, int rows, int columns, void *out);
+
+/// mowai_matmul over packed weights: rows [row_begin, row_end), both multiples of 8, of `columns`.
+/// Each row's sum for a token is the same whatever `tokens` is (integer block sums, then one float FMA
+/// per block in block order).
+void mowai_matmul_packed(int type, const void *packed, int columns, int row_begin, int row_end,
+                         const mowai_q8_block *x_q8, int tokens, float *out, int out_stride);
+
+/// mowai_matmul_packed with one SIMD variant (tests); returns 0 and writes nothing when it is missing.
+int mowai_matmul_packed_variant(int isa, int type, const void *packed, int columns, int row_begin, int row_end,
+                                const mowai_q8_block *x_q8, int tokens, float *out, int out_stride);
+
 float mowai_dot_f32(const float *a, const float *b, int n);
 /// y += a·x
 void mowai_axpy_f32(float *y, float a, const float *x, int n);
