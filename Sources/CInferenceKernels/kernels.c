@@ -443,9 +443,18 @@ void mowai_pack(int type, const void *weights, size_t row_bytes, int rows, int c
             if (p.halves) { floats[next + lane] = scale_hi; next += 8; }
             if (p.minimums) { floats[next + lane] = minimum; next += 8; }
             uint8_t *w = block + 4 * next;
+            if (p.plane) {
+                for (int i = 0; i < 4; i++) {
+                    uint8_t bits = 0;
+                    for (int k = 0; k < 8; k++) bits |= (uint8_t)(((q[4 * k + i] >> 4) & 1) << k);
+                    w[4 * lane + i] = bits;
+                }
+                w += 32;
+            }
             if (p.nibbles) {
                 for (int k = 0; k < 4; k++)
-                    for (int i = 0; i < 4; i++) w[32 * k + 4 * lane + i] = (uint8_t)(q[4 * k + i] | q[4 * k + 16 + i] << 4);
+                    for (int i = 0; i < 4; i++)
+                        w[32 * k + 4 * lane + i] = (uint8_t)((q[4 * k + i] & 0x0F) | (q[4 * k + 16 + i] & 0x0F) << 4);
             } else {
                 for (int k = 0; k < 8; k++)
                     for (int i = 0; i < 4; i++) w[32 * k + 4 * lane + i] = q[4 * k + i];

@@ -41,16 +41,18 @@ mowai_row_dot mowai_portable_dot(int type);
 ///   16–31); with `minimums` float minimum[8] (w = scale·q + minimum); then the weights q as unsigned
 ///   bytes, w = scale·(q − zero) + minimum: 32 bytes per 4 values of the 8 rows (byte 4r + i of the k-th
 ///   32 is value 4k + i of row r), or with `nibbles` 32 bytes per 8 values (low nibbles values 4k + i,
-///   high nibbles values 4k + 16 + i, k < 4).
+///   high nibbles values 4k + 16 + i, k < 4). With `plane` (Q5_0) 32 bytes come before the nibbles: bit k
+///   of byte 4r + i is the fifth bit of value 4k + i of row r. (Q5_0 as whole bytes would take 1.6× the
+///   file's bytes, which decode on two threads, reading at the memory's limit, pays for.)
 typedef struct {
-    int zero, halves, minimums, nibbles, block_bytes;
+    int zero, halves, minimums, nibbles, plane, block_bytes;
 } mowai_packing;
 
 static inline int mowai_packing_for(int type, mowai_packing *p) {
     switch (type) {
-    case MOWAI_Q5_0: *p = (mowai_packing){16, 0, 0, 0, 32 + 256}; return 1;
-    case MOWAI_Q4_K: *p = (mowai_packing){0, 0, 1, 1, 32 + 32 + 128}; return 1;
-    case MOWAI_Q6_K: *p = (mowai_packing){32, 1, 0, 0, 32 + 32 + 256}; return 1;
+    case MOWAI_Q5_0: *p = (mowai_packing){16, 0, 0, 1, 1, 32 + 32 + 128}; return 1;
+    case MOWAI_Q4_K: *p = (mowai_packing){0, 0, 1, 1, 0, 32 + 32 + 128}; return 1;
+    case MOWAI_Q6_K: *p = (mowai_packing){32, 1, 0, 0, 0, 32 + 32 + 256}; return 1;
     default: return 0;
     }
 }
