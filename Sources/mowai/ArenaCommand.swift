@@ -131,6 +131,7 @@ struct ArenaCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        let signals = StopSignals { server.stop() }
         let scheme = tlsCert == nil ? "http" : "https"
         let wsScheme = tlsCert == nil ? "ws" : "wss"
         let shownHost = host == "0.0.0.0" ? "127.0.0.1" : host
@@ -138,15 +139,8 @@ struct ArenaCommand: ParsableCommand {
         print("mowai arena listening on \(scheme)://\(shownHost):\(server.port) (\(wsScheme)://\(shownHost):\(server.port))")
         fflush(nil)
 
-        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { server.stop() }
-            source.resume()
-            return source
-        }
         server.run()
-        signals.forEach { $0.cancel() }
+        signals.cancel()
         log(.info, "stopped")
     }
 

@@ -65,6 +65,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        var signals: StopSignals?
         let log = Log(minimumLevel: LogLevel(name: logLevel) ?? .info, tag: "serve", format: Log.Format(rawValue: logFormat) ?? .text)
         let server: ModelServer = try Failure.reporting {
             let key = try ProviderKey.read(file: apiKeyFile, environment: ProcessInfo.processInfo.environment, variables: ["MOWAI_API_KEY"])
@@ -83,6 +84,7 @@ struct ServeCommand: ParsableCommand {
             let served = ServedModel(id: id, aliases: [fileName], created: Int(Date().timeIntervalSince1970), contextLength: llm.contextLength)
             let server = ModelServer(model: llm, served: served, options: options, log: log)
             try server.start()
+            signals = StopSignals { server.stop() }
             let shownHost = host == "0.0.0.0" ? "127.0.0.1" : host
             // Scripts and tests read this line to learn the port.
             print("mowai serve listening on http://\(shownHost):\(server.port)/v1 (model \(Sanitizer.line(id)), \(llm.sequenceCapacity) at once, \(llm.deviceDescription))")
@@ -92,15 +94,8 @@ struct ServeCommand: ParsableCommand {
             }
             return server
         }
-        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { server.stop() }
-            source.resume()
-            return source
-        }
         server.run()
-        signals.forEach { $0.cancel() }
+        signals?.cancel()
         log(.info, "stopped")
     }
 }
