@@ -106,10 +106,6 @@ public final class ArenaServer: @unchecked Sendable {
         info.keepalive_timeout = Int32(clamping: options.httpTimeoutSeconds)
         // A client dribbling its headers holds a header table; it loses it (and the connection) in time.
         info.timeout_secs_ah_idle = options.httpTimeoutSeconds
-        let host = options.host == "0.0.0.0" || options.host.isEmpty ? nil : strdup(options.host)
-        defer { free(host) }
-        info.iface = UnsafePointer(host)
-        if options.host == "0.0.0.0" { info.options |= mowai_lws_option_disable_ipv6() }
         let cert = options.tlsCertificatePath.map { strdup($0) } ?? nil
         let key = options.tlsPrivateKeyPath.map { strdup($0) } ?? nil
         defer { free(cert); free(key) }
@@ -119,13 +115,11 @@ public final class ArenaServer: @unchecked Sendable {
             info.ssl_private_key_filepath = UnsafePointer(key)
         }
 
-        guard let created = lws_create_context(&info),
-              let vhost = lws_get_vhost_by_name(created, "default") else {
+        guard let (created, bound) = ListeningContext.create(&info, host: options.host) else {
             throw ArenaServerError.cannotListen(host: options.host, port: options.port)
         }
         context = created
-        port = Int(lws_get_vhost_listen_port(vhost))
-        guard port > 0 else { throw ArenaServerError.cannotListen(host: options.host, port: options.port) }
+        port = bound
         timer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
         flushTimer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
         scheduleTick()

@@ -82,17 +82,11 @@ public final class ModelServer: @unchecked Sendable {
         info.keepalive_timeout = Int32(clamping: options.httpTimeoutSeconds)
         // A client dribbling its headers holds a header table; it loses it (and the connection) in time.
         info.timeout_secs_ah_idle = options.httpTimeoutSeconds
-        let host = options.host == "0.0.0.0" || options.host.isEmpty ? nil : strdup(options.host)
-        defer { free(host) }
-        info.iface = UnsafePointer(host)
-        if options.host == "0.0.0.0" { info.options |= mowai_lws_option_disable_ipv6() }
-        guard let created = lws_create_context(&info),
-              let vhost = lws_get_vhost_by_name(created, "default") else {
+        guard let (created, bound) = ListeningContext.create(&info, host: options.host) else {
             throw ModelServerError.cannotListen(host: options.host, port: options.port)
         }
         context = created
-        port = Int(lws_get_vhost_listen_port(vhost))
-        guard port > 0 else { throw ModelServerError.cannotListen(host: options.host, port: options.port) }
+        port = bound
     }
 
     /// Serves until `stop()`.

@@ -28,7 +28,7 @@ enum AgentToolchain {
             return .missing("Swift agents need a Swift toolchain with Embedded Swift for wasm32: install one from swift.org (6.2 or later) and put its bin folder on PATH")
         case .rust:
             for rustc in [environment["RUSTC"], which("rustc", environment), "/usr/bin/rustc"].compactMap({ $0 }) where fileManager.isExecutableFile(atPath: rustc) {
-                if let sysroot = run(rustc, ["--print", "sysroot"]), fileManager.fileExists(atPath: sysroot + "/lib/rustlib/wasm32-unknown-unknown/lib") {
+                if let sysroot = Subprocess.output(rustc, ["--print", "sysroot"])?.trimmingCharacters(in: .whitespacesAndNewlines), fileManager.fileExists(atPath: sysroot + "/lib/rustlib/wasm32-unknown-unknown/lib") {
                     return .found("\(rustc) with the wasm32-unknown-unknown standard library")
                 }
             }
@@ -49,18 +49,5 @@ enum AgentToolchain {
     static func which(_ program: String, _ environment: [String: String]) -> String? {
         let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    private static func run(_ program: String, _ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? text.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 }

@@ -53,23 +53,9 @@ struct DevCommand: ParsableCommand {
             let models = ModelPool(defaultModel: model.model, apiKeyFile: model.apiKeyFile, engine: engine, sequences: 2) { inbox.post(.notice(.warning, $0)) }
             return try models.model(nil)
         }
-        let url: WebSocketURL
-        let secret: String?
-        var embedded: EmbeddedArena?
-        if let arena {
-            guard let parsed = WebSocketURL(arena) else {
-                throw ValidationError("--arena must be a ws:// or wss:// address, like ws://127.0.0.1:8080 (got \(arena)).")
-            }
-            url = parsed
-            secret = admin ? try Failure.reporting { try AdminSecretSource.load(file: adminSecretFile) ?? { throw ValidationErrorMessage("--admin needs the secret: set MOWAI_ADMIN_SECRET or pass --admin-secret-file") }() } : nil
-        } else {
-            let arenaSecret = try AdminSecretSource.load(file: adminSecretFile) ?? TUICommand.randomSecret()
-            let started = try EmbeddedArena.start(port: port, adminSecret: arenaSecret, logFile: nil)
-            embedded = started
-            url = started.url
-            secret = arenaSecret
-            notices.append((.info, "Arena running at \(started.url): type /task … to give your agent a task"))
-        }
+        let resolved = try ConsoleArena.resolve(arena: arena, admin: admin, adminSecretFile: adminSecretFile, port: port, logFile: nil)
+        let url = resolved.url, secret = resolved.adminSecret, embedded = resolved.embedded
+        if let embedded { notices.append((.info, "Arena running at \(embedded.url): type /task … to give your agent a task")) }
         defer { embedded?.stop() }
         if let themeWarning { notices.append((.warning, themeWarning)) }
 

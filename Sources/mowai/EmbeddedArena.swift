@@ -1,4 +1,5 @@
 import ArenaRelay
+import ArgumentParser
 import ArenaServer
 import ServerShell
 import Foundation
@@ -62,5 +63,35 @@ final class EmbeddedArena: @unchecked Sendable {
         server.stop()
         _ = finished.wait(timeout: .now() + 3)
         if logDescriptor >= 0 { close(logDescriptor) }
+    }
+}
+
+/// The arena a console works with: the one `--arena` names (spectated, or administered with the
+/// secret when `admin`), or one started in this process, of which the console is the admin.
+struct ConsoleArena {
+    let url: WebSocketURL
+    /// Sent as X-Admin-Secret; nil when the console only spectates.
+    let adminSecret: String?
+    let embedded: EmbeddedArena?
+
+    static func resolve(arena: String?, admin: Bool, adminSecretFile: String?, port: Int, logFile: String?) throws -> ConsoleArena {
+        if let arena {
+            guard let parsed = WebSocketURL(arena) else {
+                throw ValidationError("--arena must be a ws:// or wss:// address, like ws://127.0.0.1:8080 (got \(arena)).")
+            }
+            guard admin else { return ConsoleArena(url: parsed, adminSecret: nil, embedded: nil) }
+            guard let secret = try AdminSecretSource.load(file: adminSecretFile) else {
+                throw ValidationError("--admin needs the secret: set MOWAI_ADMIN_SECRET or pass --admin-secret-file.")
+            }
+            return ConsoleArena(url: parsed, adminSecret: secret, embedded: nil)
+        }
+        let secret = try AdminSecretSource.load(file: adminSecretFile) ?? randomSecret()
+        let started = try EmbeddedArena.start(port: port, adminSecret: secret, logFile: logFile)
+        return ConsoleArena(url: started.url, adminSecret: secret, embedded: started)
+    }
+
+    static func randomSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.joined()
     }
 }

@@ -106,16 +106,8 @@ struct ModelsCommand: ParsableCommand {
 
     /// coreutils' sha256sum: every Debian has it, and Foundation has no SHA-256 on Linux.
     static func sha256(of path: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = ["--", path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let digest = text.split(separator: " ").first, digest.count == 64 else { return nil }
+        guard let text = Subprocess.output("/usr/bin/sha256sum", ["--", path]), let digest = text.split(separator: " ").first,
+              digest.count == 64 else { return nil }
         return String(digest)
     }
 

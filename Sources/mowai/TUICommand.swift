@@ -75,23 +75,9 @@ struct TUICommand: ParsableCommand {
         let models = ModelPool(defaultModel: model.model, apiKeyFile: model.apiKeyFile, engine: engine, sequences: 8) { inbox.post(.notice(.warning, $0)) }
         let hosted = try Failure.reporting { try hostedMobs(models: models, notices: &notices) }
 
-        let url: WebSocketURL
-        let secret: String?
-        var embedded: EmbeddedArena?
-        if let arena {
-            guard let parsed = WebSocketURL(arena) else {
-                throw ValidationError("--arena must be a ws:// or wss:// address, like ws://127.0.0.1:8080 (got \(arena)).")
-            }
-            url = parsed
-            secret = admin ? try adminSecret() : nil
-        } else {
-            let arenaSecret = try adminSecret(required: false) ?? Self.randomSecret()
-            let started = try EmbeddedArena.start(port: port, adminSecret: arenaSecret, logFile: logFile)
-            embedded = started
-            url = started.url
-            secret = arenaSecret
-            notices.append((.info, "Arena running at \(started.url) — agents and other consoles can join it"))
-        }
+        let resolved = try ConsoleArena.resolve(arena: arena, admin: admin, adminSecretFile: adminSecretFile, port: port, logFile: logFile)
+        let url = resolved.url, secret = resolved.adminSecret, embedded = resolved.embedded
+        if let embedded { notices.append((.info, "Arena running at \(embedded.url) — agents and other consoles can join it")) }
         defer { embedded?.stop() }
         // Last, because the status bar shows only the newest notice: the arena's address is on it anyway.
         if let themeWarning { notices.append((.warning, themeWarning)) }
@@ -188,16 +174,4 @@ struct TUICommand: ParsableCommand {
         }
     }
 
-    private func adminSecret(required: Bool = true) throws -> String? {
-        if let secret = try AdminSecretSource.load(file: adminSecretFile) { return secret }
-        if required {
-            throw ValidationError("--admin needs the secret: set MOWAI_ADMIN_SECRET or pass --admin-secret-file.")
-        }
-        return nil
-    }
-
-    static func randomSecret() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.joined()
-    }
 }

@@ -14,17 +14,7 @@ struct InitTests {
     }
 
     static func shell(_ command: String, in folder: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = folder
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        try ProgramRun.run("/bin/bash", ["-c", command], in: folder)
     }
 
     @Test("each language: the project builds with build.sh and passes mowai agent check, or init and build.sh say what to install",

@@ -18,21 +18,8 @@ struct MetricsEndToEndTests {
     static func parse(_ text: String) throws -> [Sample] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Interop/parse-metrics.py").path
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", script]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        python.standardInput = input
-        python.standardOutput = output
-        python.standardError = errors
-        try python.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
-        guard python.terminationStatus == 0 else {
-            throw ArenaTestError("prometheus_client refused the text: \(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
-        }
+        let (status, lines) = try ProgramRun.run("python3", [script], input: Data(text.utf8))
+        guard status == 0 else { throw ArenaTestError("prometheus_client refused the text: \(lines)") }
         return try lines.split(separator: "\n").map { try JSONDecoder().decode(Sample.self, from: Data($0.utf8)) }
     }
 

@@ -14,17 +14,8 @@ struct OriginalClientTests {
         let arena = try ArenaProcess()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Interop/ws-participant.cjs")
-        let node = Process()
-        node.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        node.arguments = ["node", script.path, arena.webSocketURL]
-        node.environment = ProcessInfo.processInfo.environment.merging(["NODE_PATH": "/usr/share/nodejs"]) { $1 }
-        let output = Pipe()
-        node.standardOutput = output
-        node.standardError = output
-        try node.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        node.waitUntilExit()
-        #expect(node.terminationStatus == 0, "\(text)")
+        let (status, text) = try ProgramRun.run("node", [script.path, arena.webSocketURL], environment: ["NODE_PATH": "/usr/share/nodejs"])
+        #expect(status == 0, "\(text)")
         #expect(text.contains("ok all"), "\(text)")
     }
 }

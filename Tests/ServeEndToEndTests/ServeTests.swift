@@ -39,17 +39,11 @@ struct ServeTests {
     @Test("curl streams server-sent events: role, deltas, finish_reason, usage, then [DONE]; the whole answer is the same text")
     func curlStreams() async throws {
         let server = try Self.serve()
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-sN", "--max-time", "60", "-H", "Content-Type: application/json",
-                          "--data-binary", String(decoding: Self.chat("Name a fruit.", stream: true, extra: #","stream_options":{"include_usage":true}"#), as: UTF8.self),
-                          server.httpURL + "/v1/chat/completions"]
-        let output = Pipe()
-        curl.standardOutput = output
-        try curl.run()
-        let streamed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        curl.waitUntilExit()
-        #expect(curl.terminationStatus == 0)
+        let (status, streamed) = try ProgramRun.run("curl", [
+            "-sN", "--max-time", "60", "-H", "Content-Type: application/json",
+            "--data-binary", String(decoding: Self.chat("Name a fruit.", stream: true, extra: #","stream_options":{"include_usage":true}"#), as: UTF8.self),
+            server.httpURL + "/v1/chat/completions"])
+        #expect(status == 0)
         let events = streamed.components(separatedBy: "\n\n").filter { !$0.isEmpty }
         #expect(events.allSatisfy { $0.hasPrefix("data: ") } && events.last == "data: [DONE]", "\(streamed)")
         let chunks = events.dropLast().compactMap { try? JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any] }
@@ -71,16 +65,8 @@ struct ServeTests {
         let server = try Self.serve(key: "sesame")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Interop/openai-client.py").path
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", script, server.httpURL + "/v1", "sesame"]
-        let output = Pipe()
-        python.standardOutput = output
-        python.standardError = output
-        try python.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
-        #expect(python.terminationStatus == 0 && text.hasSuffix("all checks passed\n"), "\(text)")
+        let (status, text) = try ProgramRun.run("python3", [script, server.httpURL + "/v1", "sesame"])
+        #expect(status == 0 && text.hasSuffix("all checks passed\n"), "\(text)")
     }
 
     @Test("our openai: provider against mowai serve gives the text mowai generate gives on the same model")
