@@ -61,4 +61,31 @@ struct DevTests {
         try terminal.press("q")
         #expect(try await terminal.exitStatus(within: 20) == 0)
     }
+
+    @Test("with --arena: a swap while the arena is down goes through, and the new build joins the arena that comes back")
+    func arenaDropsDuringASwap() async throws {
+        try DefaultModel.require()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mowai-dev-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let project = root.appendingPathComponent("roamer")
+        #expect(try MowaiCommand.run(["init", project.path]).status == 0)
+        let first = try ArenaProcess()
+        let port = first.port
+        let terminal = try TmuxTerminal(columns: 170, rows: 50, mowai: ["dev", project.path, "--arena", first.webSocketURL, "--threads", "2"])
+        defer { terminal.close() }
+        try await terminal.waitFor("the agent in the arena", within: 60) { $0.pane(titled: "Agents 1")?.joined().contains("roamer") == true }
+        try terminal.press("Enter")
+        first.kill()
+        try await terminal.waitFor("arena connection lost", within: 20)
+
+        try Self.edit(project.appendingPathComponent("agent.c")) { $0.replacingOccurrences(of: "template agent ready", with: "rebuilt while away") }
+        try await terminal.waitFor("rebuilt while away", "swapped in", within: 30)
+        let second = try ArenaProcess(port: port)
+        #expect(try await eventually(within: 40) {
+            let answer = try? await HTTPClient.get(second.httpURL + "/agents")
+            return answer?.text.contains("\"name\":\"roamer\"") == true
+        })
+        try terminal.press("q")
+        #expect(try await terminal.exitStatus(within: 20) == 0)
+    }
 }
