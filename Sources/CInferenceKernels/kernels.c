@@ -383,6 +383,16 @@ static void unpack_block_for_packing(int type, const uint8_t *row, int b, uint8_
                                      float *minimum) {
     *minimum = 0;
     switch (type) {
+    case MOWAI_Q4_1: {
+        const uint8_t *block = row + (size_t)b * 20;
+        for (int l = 0; l < 16; l++) {
+            q[l] = block[4 + l] & 0x0F;
+            q[l + 16] = block[4 + l] >> 4;
+        }
+        *scale = *scale_hi = mowai_load_half(block);
+        *minimum = mowai_load_half(block + 2);
+        return;
+    }
     case MOWAI_Q5_0: {
         const uint8_t *block = row + (size_t)b * 22;
         uint32_t high;
@@ -421,7 +431,8 @@ static void unpack_block_for_packing(int type, const uint8_t *row, int b, uint8_
 
 size_t mowai_packed_size(int type, int rows, int columns) {
     mowai_packing p;
-    if (!has_avx2() || !mowai_packing_for(type, &p) || rows % 8 != 0 || columns % (type == MOWAI_Q5_0 ? 32 : 256) != 0) return 0;
+    if (!has_avx2() || !mowai_packing_for(type, &p) || rows % 8 != 0 ||
+        columns % (type == MOWAI_Q4_1 || type == MOWAI_Q5_0 ? 32 : 256) != 0) return 0;
     return (size_t)(rows / 8) * (size_t)(columns / 32) * (size_t)p.block_bytes;
 }
 
@@ -437,12 +448,21 @@ void mowai_pack(int type, const void *weights, size_t row_bytes, int rows, int c
             uint8_t q[32];
             float scale, scale_hi, minimum;
             unpack_block_for_packing(type, row, b, q, &scale, &scale_hi, &minimum);
-            float *floats = (float *)block;
-            floats[lane] = scale;
-            int next = 8;
-            if (p.halves) { floats[next + lane] = scale_hi; next += 8; }
-            if (p.minimums) { floats[next + lane] = minimum; next += 8; }
-            uint8_t *w = block + 4 * next;
+            // Scale, scale_hi, minimum: 8 lanes each, as floats or (f16: they came from halves, exactly) halves.
+            float lanes[3] = {scale, scale_hi, minimum};
+            const int present[3] = {1, p.halves, p.minimums};
+            int next = 0;
+            for (int f = 0; f < 3; f++) {
+                if (!present[f]) continue;
+                if (p.f16) {
+                    const uint16_t h = mowai_float_to_half(lanes[f]);
+                    memcpy(block + 2 * (8 * next + lane), &h, 2);
+                } else {
+                    memcpy(block + 4 * (8 * next + lane), &lanes[f], 4);
+                }
+                next++;
+            }
+            uint8_t *w = block + (p.f16 ? 2 : 4) * 8 * next;
             if (p.plane) {
                 for (int i = 0; i < 4; i++) {
                     uint8_t bits = 0;

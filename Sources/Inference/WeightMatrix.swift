@@ -63,9 +63,10 @@ public struct WeightMatrix: @unchecked Sendable {
 
 /// A matrix's rows copied into the packed layout of the CPU kernels (mowai_pack): each group of 8 rows
 /// interleaved 4 values at a time, as bytes, so that one instruction multiplies 8 rows by a token, and
-/// with float scales, so that a block's sums of 8 rows are scaled by one vector FMA. Prompt processing
-/// multiplies several times faster so; the layout takes a little more memory than the file (Q5_0 1.09×,
-/// Q4_K 1.33×, Q6_K 1.52×: float scales, and Q6_K as whole bytes).
+/// with float (Q4_1: half) scales, so that a block's sums of 8 rows are scaled by one vector FMA. Prompt
+/// processing multiplies several times faster so, and decode of Q4_1 about 1.5× (its unpacked kernel is
+/// bound by instructions, not by reading). The layout takes the file's bytes (Q4_1) or a little more
+/// (Q5_0 1.09×, Q4_K 1.33×, Q6_K 1.52×: float scales, and Q6_K as whole bytes).
 final class PackedWeights: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer
 

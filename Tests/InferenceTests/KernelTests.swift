@@ -84,10 +84,10 @@ struct KernelTests {
     }
 
     @Test("packed weights (8 rows interleaved), in every SIMD variant this CPU has, equal the dequantized dot product; each token's sums are the same bits whatever the batch",
-          arguments: [GGMLType.q5_0, .q4_K, .q6_K])
+          arguments: [GGMLType.q4_1, .q5_0, .q4_K, .q6_K])
     func packedMatmul(type: GGMLType) throws {
         // Two groups of 8 rows; an odd number of blocks (17 of 32, or 3 superblocks of 256).
-        let rows = 16, columns = type == .q5_0 ? 544 : 768
+        let rows = 16, columns = [.q4_1, .q5_0].contains(type) ? 544 : 768
         var random = SamplingRandom(seed: UInt64(type.rawValue) + 100)
         let weights = RandomWeights.bytes(type, rows: rows, columns: columns, using: &random)
         let rowBytes = weights.count / rows
@@ -134,6 +134,15 @@ struct KernelTests {
                 }
                 // The block sums are exact integers, scaled in the same order: every variant agrees to the bit.
                 if let first { #expect(first == out, "\(type) \(variant.name) differs from the first variant") } else { first = out }
+                // Q4_1 (the default model's) adds each block as the portable loop does: the same bits.
+                if type == .q4_1 {
+                    var portable = [Float](repeating: .nan, count: tokens * rows)
+                    weights.withUnsafeBytes { w in
+                        mowai_matmul_portable(Int32(type.rawValue), w.baseAddress, rowBytes, Int32(columns), 0, Int32(rows),
+                                              quantized, activations, Int32(tokens), &portable, Int32(rows))
+                    }
+                    #expect(portable == out, "\(type) \(variant.name) differs from the portable loop")
+                }
                 // Batch invariance: each token alone gives the bits it gave in the batch.
                 for t in 0..<tokens {
                     var alone = [Float](repeating: .nan, count: rows)
