@@ -393,6 +393,12 @@ static void unpack_block_for_packing(int type, const uint8_t *row, int b, uint8_
         *minimum = mowai_load_half(block + 2);
         return;
     }
+    case MOWAI_Q8_0: {
+        const uint8_t *block = row + (size_t)b * 34;
+        for (int l = 0; l < 32; l++) q[l] = (uint8_t)((int8_t)block[2 + l] + 128);
+        *scale = *scale_hi = mowai_load_half(block);
+        return;
+    }
     case MOWAI_Q5_0: {
         const uint8_t *block = row + (size_t)b * 22;
         uint32_t high;
@@ -432,7 +438,7 @@ static void unpack_block_for_packing(int type, const uint8_t *row, int b, uint8_
 size_t mowai_packed_size(int type, int rows, int columns) {
     mowai_packing p;
     if (!has_avx2() || !mowai_packing_for(type, &p) || rows % 8 != 0 ||
-        columns % (type == MOWAI_Q4_1 || type == MOWAI_Q5_0 ? 32 : 256) != 0) return 0;
+        columns % (type == MOWAI_Q4_1 || type == MOWAI_Q5_0 || type == MOWAI_Q8_0 ? 32 : 256) != 0) return 0;
     return (size_t)(rows / 8) * (size_t)(columns / 32) * (size_t)p.block_bytes;
 }
 
@@ -479,6 +485,44 @@ void mowai_pack(int type, const void *weights, size_t row_bytes, int rows, int c
                 for (int k = 0; k < 8; k++)
                     for (int i = 0; i < 4; i++) w[32 * k + 4 * lane + i] = q[4 * k + i];
             }
+        }
+    }
+}
+
+void mowai_packed_row(int type, const void *packed, int columns, int row, float *out) {
+    mowai_packing p;
+    if (!mowai_packing_for(type, &p)) return;
+    const int blocks = columns / 32, lane = row % 8, width = p.f16 ? 2 : 4;
+    for (int b = 0; b < blocks; b++) {
+        const uint8_t *block = (const uint8_t *)packed + ((size_t)(row / 8) * blocks + b) * p.block_bytes;
+        float lanes[3] = {0, 0, 0};
+        const int present[3] = {1, p.halves, p.minimums};
+        int next = 0;
+        for (int f = 0; f < 3; f++) {
+            if (!present[f]) continue;
+            if (p.f16) {
+                lanes[f] = mowai_load_half(block + 2 * (8 * next + lane));
+            } else {
+                memcpy(&lanes[f], block + 4 * (8 * next + lane), 4);
+            }
+            next++;
+        }
+        if (!p.halves) lanes[1] = lanes[0];
+        const uint8_t *w = block + width * 8 * next;
+        for (int j = 0; j < 32; j++) {
+            const int k = (j % 16) / 4, i = j % 4;
+            int q;
+            if (p.nibbles) {
+                const uint8_t byte = w[(p.plane ? 32 : 0) + 32 * k + 4 * lane + i];
+                q = j < 16 ? byte & 0x0F : byte >> 4;
+                if (p.plane) q |= ((w[4 * lane + i] >> (j / 4)) & 1) << 4;
+            } else {
+                q = w[32 * (j / 4) + 4 * lane + i];
+            }
+            // The scale times the integer, then the minimum only where there is one (adding 0 would turn
+            // −0 into +0): a Q8_0 row comes out as the file's row dequantized, to the bit.
+            const float v = lanes[j < 16 ? 0 : 1] * (float)(q - p.zero);
+            out[(size_t)b * 32 + j] = p.minimums ? v + lanes[2] : v;
         }
     }
 }

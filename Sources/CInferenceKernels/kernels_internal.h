@@ -65,7 +65,8 @@ mowai_row_dot mowai_portable_dot(int type);
 ///   file's bytes, which decode on two threads, reading at the memory's limit, pays for.) With `f16` the
 ///   scales and minimums are IEEE halves (16 bytes per 8) instead of floats: Q4_1's are halves in the
 ///   file already, so the packed matrix takes exactly the file's bytes, and one conversion instruction
-///   per 8 rows is cheaper than reading more.
+///   per 8 rows is cheaper than reading more. Q8_0 is stored as q + 128 (zero 128), halves too: the
+///   file's bytes again.
 typedef struct {
     int zero, halves, minimums, nibbles, plane, block_bytes, f16;
 } mowai_packing;
@@ -73,6 +74,7 @@ typedef struct {
 static inline int mowai_packing_for(int type, mowai_packing *p) {
     switch (type) {
     case MOWAI_Q4_1: *p = (mowai_packing){0, 0, 1, 1, 0, 16 + 16 + 128, 1}; return 1;
+    case MOWAI_Q8_0: *p = (mowai_packing){128, 0, 0, 0, 0, 16 + 256, 1}; return 1;
     case MOWAI_Q5_0: *p = (mowai_packing){16, 0, 0, 1, 1, 32 + 32 + 128, 0}; return 1;
     case MOWAI_Q4_K: *p = (mowai_packing){0, 0, 1, 1, 0, 32 + 32 + 128, 0}; return 1;
     case MOWAI_Q6_K: *p = (mowai_packing){32, 1, 0, 0, 0, 32 + 32 + 256, 0}; return 1;

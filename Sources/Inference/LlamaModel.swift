@@ -1,3 +1,4 @@
+import CInferenceKernels
 import Synchronization
 /// A llama-family model's weights, used in place from the mapped GGUF file. Immutable after init (the
 /// raw pointers point into the read-only mapping it keeps alive), hence safe to share.
@@ -115,37 +116,46 @@ public final class LlamaModel: @unchecked Sendable {
 
 extension LlamaModel {
     /// `program(contextLength:)` for the CPU backend: the layers' matrices packed where the kernels have a
-    /// packing for their type (see PackedWeights). The first call packs them, once for every backend, and
-    /// lets go of the file's pages of those matrices, which nothing reads any more.
+    /// packing for their type (see PackedWeights), and the output head where its packing takes no more
+    /// than the file's bytes (Q4_1, Q8_0: the default model's and Gemma's tied heads, a third of the
+    /// default model's decode and most of Gemma's). The first call packs them, once for every backend,
+    /// and lets go of the file's pages of those matrices, which nothing reads any more: a tied
+    /// embedding's lookups read the packed head's rows.
     func cpuProgram(contextLength: Int) -> ForwardProgram {
         let program = program(contextLength: contextLength)
         let packed = packedMatrices.withLock { cache -> [String: PackedWeights] in
             if let cache { return cache }
             var made: [String: PackedWeights] = [:]
-            let kept = Set(program.steps.flatMap { step -> [String] in
-                switch step {
-                case .embed(let m, _), .logits(_, let m): return [m.name]
-                default: return []
-                }
-            })
+            func pack(_ matrix: WeightMatrix) {
+                guard made[matrix.name] == nil, let weights = PackedWeights(matrix) else { return }
+                made[matrix.name] = weights
+                let start = matrix.base - UnsafeRawPointer(file.mapping.bytes.baseAddress!)
+                file.mapping.release(start..<(start + matrix.rowBytes * matrix.rows))
+            }
+            let heads = program.steps.compactMap { step -> WeightMatrix? in if case .logits(_, let m) = step { m } else { nil } }
+            // A head's packing larger than the file (Q5_0, the K-quants) would add its excess to the RSS.
+            for head in heads where mowai_packed_size(Int32(head.type.rawValue), Int32(head.rows), Int32(head.columns)) <= head.rowBytes * head.rows {
+                pack(head)
+            }
             _ = program.replacingLayerMatrices { matrix in
-                // A matrix also used whole elsewhere (a tied embedding) keeps its file pages.
-                if made[matrix.name] == nil, let weights = PackedWeights(matrix) {
-                    made[matrix.name] = weights
-                    if !kept.contains(matrix.name) {
-                        let start = matrix.base - UnsafeRawPointer(file.mapping.bytes.baseAddress!)
-                        file.mapping.release(start..<(start + matrix.rowBytes * matrix.rows))
-                    }
-                }
+                pack(matrix)
                 return matrix
             }
             cache = made
             return made
         }
-        return program.replacingLayerMatrices { matrix in
+        let withPacked = { (matrix: WeightMatrix) -> WeightMatrix in
             var matrix = matrix
             matrix.packed = packed[matrix.name]
             return matrix
         }
+        let layers = program.replacingLayerMatrices(withPacked)
+        return ForwardProgram(config: layers.config, steps: layers.steps.map { step in
+            switch step {
+            case .embed(let m, let scale): return .embed(withPacked(m), scale: scale)
+            case .logits(let norm, let m): return .logits(norm: norm, output: withPacked(m))
+            default: return step
+            }
+        }, rotaries: layers.rotaries)
     }
 }

@@ -56,6 +56,11 @@ public struct WeightMatrix: @unchecked Sendable {
 
     /// Row `row` as floats (the embedding lookup).
     func dequantizeRow(_ row: Int, into destination: UnsafeMutablePointer<Float>) {
+        // A packed tied head's file pages are let go: its lookups read the packed rows (the same values).
+        if let packed {
+            mowai_packed_row(Int32(type.rawValue), packed.pointer, Int32(columns), Int32(row), destination)
+            return
+        }
         Dequantize.elements(columns, of: type, from: UnsafeRawBufferPointer(start: base + row * rowBytes, count: rowBytes),
                             into: UnsafeMutableBufferPointer(start: destination, count: columns))
     }
@@ -65,7 +70,7 @@ public struct WeightMatrix: @unchecked Sendable {
 /// interleaved 4 values at a time, as bytes, so that one instruction multiplies 8 rows by a token, and
 /// with float (Q4_1: half) scales, so that a block's sums of 8 rows are scaled by one vector FMA. Prompt
 /// processing multiplies several times faster so, and decode of Q4_1 about 1.5× (its unpacked kernel is
-/// bound by instructions, not by reading). The layout takes the file's bytes (Q4_1) or a little more
+/// bound by instructions, not by reading). The layout takes the file's bytes (Q4_1, Q8_0) or a little more
 /// (Q5_0 1.09×, Q4_K 1.33×, Q6_K 1.52×: float scales, and Q6_K as whole bytes).
 final class PackedWeights: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer

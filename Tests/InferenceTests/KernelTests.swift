@@ -84,10 +84,10 @@ struct KernelTests {
     }
 
     @Test("packed weights (8 rows interleaved), in every SIMD variant this CPU has, equal the dequantized dot product; each token's sums are the same bits whatever the batch",
-          arguments: [GGMLType.q4_1, .q5_0, .q4_K, .q6_K])
+          arguments: [GGMLType.q4_1, .q5_0, .q8_0, .q4_K, .q6_K])
     func packedMatmul(type: GGMLType) throws {
         // Two groups of 8 rows; an odd number of blocks (17 of 32, or 3 superblocks of 256).
-        let rows = 16, columns = [.q4_1, .q5_0].contains(type) ? 544 : 768
+        let rows = 16, columns = [.q4_1, .q5_0, .q8_0].contains(type) ? 544 : 768
         var random = SamplingRandom(seed: UInt64(type.rawValue) + 100)
         let weights = RandomWeights.bytes(type, rows: rows, columns: columns, using: &random)
         let rowBytes = weights.count / rows
@@ -104,6 +104,12 @@ struct KernelTests {
                     Dequantize.elements(columns, of: type, from: UnsafeRawBufferPointer(rebasing: w[(r * rowBytes)...]), into: $0)
                 }
             }
+        }
+        // A row looked up in the packed matrix (a tied head's embedding) is the file's row dequantized, to the bit.
+        for r in 0..<rows {
+            var row = [Float](repeating: .nan, count: columns)
+            mowai_packed_row(Int32(type.rawValue), packed, Int32(columns), Int32(r), &row)
+            #expect(row.map(\.bitPattern) == dequantized[r].map(\.bitPattern), "\(type): packed row \(r) differs from the file's")
         }
         var ran = 0
         // One token, and more than a pass of tokens (8 with AVX-512, 4 without) plus a remainder.

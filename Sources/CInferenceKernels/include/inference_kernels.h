@@ -71,6 +71,10 @@ size_t mowai_packed_size(int type, int rows, int columns);
 /// Packs all `rows` rows of `weights` (rows `row_bytes` apart) into `out` (mowai_packed_size bytes).
 void mowai_pack(int type, const void *weights, size_t row_bytes, int rows, int columns, void *out);
 
+/// Row `row` of a packed matrix of `columns` values, dequantized into out (an embedding lookup from a
+/// packed tied output head, whose file pages are then not kept).
+void mowai_packed_row(int type, const void *packed, int columns, int row, float *out);
+
 /// mowai_matmul over packed weights: rows [row_begin, row_end), both multiples of 8, of `columns`.
 /// Each row's sum for a token is the same whatever `tokens` is (integer block sums, then one float FMA
 /// per block in block order).
