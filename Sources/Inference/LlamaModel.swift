@@ -127,10 +127,9 @@ extension LlamaModel {
             if let cache { return cache }
             var made: [String: PackedWeights] = [:]
             func pack(_ matrix: WeightMatrix) {
-                guard made[matrix.name] == nil, let weights = PackedWeights(matrix) else { return }
-                made[matrix.name] = weights
+                guard made[matrix.name] == nil else { return }
                 let start = matrix.base - UnsafeRawPointer(file.mapping.bytes.baseAddress!)
-                file.mapping.release(start..<(start + matrix.rowBytes * matrix.rows))
+                made[matrix.name] = PackedWeights(matrix) { rows in file.mapping.release(start..<(start + matrix.rowBytes * rows)) }
             }
             let heads = program.steps.compactMap { step -> WeightMatrix? in if case .logits(_, let m) = step { m } else { nil } }
             // A head's packing larger than the file (Q5_0, the K-quants) would add its excess to the RSS.

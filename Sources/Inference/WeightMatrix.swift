@@ -75,12 +75,22 @@ public struct WeightMatrix: @unchecked Sendable {
 final class PackedWeights: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer
 
-    /// nil when the matrix's type, shape or this CPU has no packing.
-    init?(_ matrix: WeightMatrix) {
-        let size = mowai_packed_size(Int32(matrix.type.rawValue), Int32(matrix.rows), Int32(matrix.columns))
+    /// nil when the matrix's type, shape or this CPU has no packing. `packed(rows)` is told, slice by slice,
+    /// the rows 0..<n packed so far: the caller lets their file pages go as it goes, so that a big matrix
+    /// (Gemma's 178 MB head) is never resident twice.
+    init?(_ matrix: WeightMatrix, packed: (Int) -> Void = { _ in }) {
+        let type = Int32(matrix.type.rawValue)
+        let size = mowai_packed_size(type, Int32(matrix.rows), Int32(matrix.columns))
         guard size > 0 else { return nil }
         pointer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
-        mowai_pack(Int32(matrix.type.rawValue), matrix.base, matrix.rowBytes, Int32(matrix.rows), Int32(matrix.columns), pointer)
+        // Slices of 1024 rows (a multiple of 8): each group of 8 rows is its own run of the packed bytes.
+        let groupBytes = size / (matrix.rows / 8)
+        for start in stride(from: 0, to: matrix.rows, by: 1024) {
+            let count = min(1024, matrix.rows - start)
+            mowai_pack(type, matrix.base + start * matrix.rowBytes, matrix.rowBytes, Int32(count), Int32(matrix.columns),
+                       pointer + start / 8 * groupBytes)
+            packed(start + count)
+        }
     }
 
     deinit { pointer.deallocate() }
