@@ -33,13 +33,16 @@ struct ModelsCommandTests {
         try DefaultModel.require()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("mowai-models-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        let project = root.appendingPathComponent("project"), home = root.appendingPathComponent("home")
-        let userModels = home.appendingPathComponent(".local/share/mowai/models")
+        // The per-user folder holds the default model (linked: wherever setup put the real one) and one more.
+        let project = root.appendingPathComponent("project"), data = root.appendingPathComponent("data")
+        let userModels = data.appendingPathComponent("mowai/models")
         try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: userModels, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: userModels.appendingPathComponent("mine.gguf").path, withDestinationPath: DefaultModel.path)
+        for name in ["mine.gguf", "SmolLM2-135M-Instruct.Q4_1.gguf"] {
+            try FileManager.default.createSymbolicLink(atPath: userModels.appendingPathComponent(name).path, withDestinationPath: DefaultModel.path)
+        }
 
-        let environment = ["HOME": home.path, "XDG_DATA_HOME": "", "MOWAI_MODELS": ""]
+        let environment = ["XDG_DATA_HOME": data.path, "MOWAI_MODELS": ""]
         let (outcome, report) = try Self.run(["models", "--json"], in: project, environment: environment)
         #expect(outcome.status == 0, "\(outcome.errors)")
         let listed = try #require(report)
@@ -50,6 +53,7 @@ struct ModelsCommandTests {
         #expect(mine.architecture == "llama" && mine.quantization == "Q4_1" && mine.bytes == 98_362_432 && mine.checksum == "unknown" && !mine.isDefault)
         let defaultModel = try #require(listed.models.first { $0.isDefault })
         #expect(defaultModel.name == "SmolLM2-135M-Instruct.Q4_1.gguf" && defaultModel.checksum == "ok")
+        #expect(defaultModel.path.hasPrefix(userModels.path) || defaultModel.path.hasPrefix(userModels.resolvingSymlinksInPath().path))
 
         // The default model is found from this folder, which has none of its own.
         let answer = try Self.run(["generate", "--prompt", "Hello", "--max-tokens", "2", "--temp", "0"], in: project, environment: environment).0
