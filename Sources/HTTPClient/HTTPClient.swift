@@ -10,8 +10,11 @@ public enum HTTPClient {
         let (events, continuation) = AsyncThrowingStream<HTTPStreamEvent, any Error>.makeStream()
         let transfer = Transfer(continuation, idle: request.timeouts.idle)
         continuation.onTermination = { _ in transfer.cancel() }
+        LiveTransfers.shared.add(transfer)
         let thread = Thread {
             let outcome = perform(request, transfer)
+            // Gone from the list once curl is done with it (cleanup included), before the caller hears the end.
+            LiveTransfers.shared.remove(transfer)
             transfer.finish(outcome)
         }
         thread.name = "mowai-http"
@@ -47,7 +50,14 @@ public enum HTTPClient {
         try await request("GET", url)
     }
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    private static let globalInit: Void = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        // OpenSSL, under curl, frees its state in an exit handler; a transfer still closing on its own
+        // thread then crashed the exiting process (a caller may be done with a stream before curl is).
+        // Handlers run last registered first, so this one, registered after curl's init, goes first:
+        // it aborts the transfers still going and waits (at most two seconds) for their threads.
+        atexit { LiveTransfers.shared.abortAndWait(seconds: 2) }
+    }()
 
     /// One exchange as seen from curl's callbacks: the head collected line by line, handed on before
     /// the first body byte; a cancel flag they poll.
@@ -184,5 +194,20 @@ public enum HTTPClient {
 
     private static func milliseconds(_ seconds: Double) -> Int {
         Int((max(0.001, min(seconds, 86_400)) * 1000).rounded())
+    }
+}
+
+/// The transfers whose threads are still in curl, so the process can wait for them before it exits.
+final class LiveTransfers: Sendable {
+    static let shared = LiveTransfers()
+    private let transfers = Mutex<[ObjectIdentifier: HTTPClient.Transfer]>([:])
+
+    func add(_ transfer: HTTPClient.Transfer) { transfers.withLock { $0[ObjectIdentifier(transfer)] = transfer } }
+    func remove(_ transfer: HTTPClient.Transfer) { _ = transfers.withLock { $0.removeValue(forKey: ObjectIdentifier(transfer)) } }
+
+    func abortAndWait(seconds: Double) {
+        for transfer in transfers.withLock({ Array($0.values) }) { transfer.cancel() }
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while transfers.withLock({ !$0.isEmpty }) && ContinuousClock.now < deadline { usleep(1000) }
     }
 }
