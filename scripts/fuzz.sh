@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make fuzz`: builds the libFuzzer driver (Tests/Fuzz) with AddressSanitizer and runs each fuzz target
-# for FUZZ_SECONDS (default 600). Targets: FUZZ_TARGETS (default: all six). Each target's corpus grows
+# for FUZZ_SECONDS (default 600). Targets: FUZZ_TARGETS (default: all seven). Each target's corpus grows
 # in .build-fuzz/corpus/TARGET, started from the committed seeds (Tests/Fuzz/corpus/TARGET); crashes
 # land in .build-fuzz/crashes/TARGET and the log in .build-fuzz/logs/TARGET.log. Exits 1 if any crashed.
 # A crash, once fixed, is kept as a regression: copy it into Tests/Fuzz/regressions/TARGET/ (make test
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-600}"
-targets="${FUZZ_TARGETS:-arena-relay arena-console gguf skill-md wasm serve-request}"
+targets="${FUZZ_TARGETS:-arena-relay arena-console gguf skill-md wasm serve-request recording}"
 work=.build-fuzz
 
 echo "fuzz: building the driver (release, -sanitize=fuzzer,address; the first build takes minutes)"

@@ -17,6 +17,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case wasm
     /// An HTTP request to `mowai serve`: routing, the key, the limits, and the completion body.
     case serveRequest = "serve-request"
+    /// A workshop recording (`mowai tui --replay`): read, played to its end into the console, drawn.
+    case recording
 
     /// Runs one input; returns the invariants it broke (empty when all held).
     public func run(_ bytes: [UInt8]) -> [String] {
@@ -27,6 +29,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .skillMD: return SkillFuzz.run(bytes)
         case .wasm: return WasmFuzz.run(bytes)
         case .serveRequest: return ServeRequestFuzz.run(bytes)
+        case .recording: return RecordingFuzz.run(bytes)
         }
     }
 }
