@@ -24,16 +24,7 @@ struct DevCommand: ParsableCommand {
 
     @Argument(help: "The project's folder (default: the current one).")
     var directory: String?
-    @Option(help: "ws:// or wss:// address of an arena to join (default: one in this process).")
-    var arena: String?
-    @Flag(help: "Administer --arena (secret from MOWAI_ADMIN_SECRET or --admin-secret-file).")
-    var admin = false
-    @Option(help: "A file holding the admin secret.")
-    var adminSecretFile: String?
-    @Option(help: "Port of the embedded arena (without --arena); 0 picks a free one.")
-    var port = 8080
-    @Option(help: "dark, light, high-contrast, monochrome, or a path to a theme file.")
-    var theme: String?
+    @OptionGroup var console: ConsoleArenaOptions
     @Option(help: "Wall-clock limit of one handle-task call, in seconds (1 to 86400).")
     var taskTimeout: Int = 300
     @OptionGroup var model: AnyModelOption
@@ -44,7 +35,7 @@ struct DevCommand: ParsableCommand {
         let folder = URL(fileURLWithPath: directory ?? FileManager.default.currentDirectoryPath).standardized
         let inbox = ActionInbox()
         var notices: [(Notice.Level, String)] = []
-        let (loadedTheme, themeWarning) = ThemeLoader.load(theme)
+        let (loadedTheme, themeWarning) = ThemeLoader.load(console.theme)
         let llm = try Failure.reporting { () -> (any LLM)? in
             guard (1...86_400).contains(taskTimeout) else { throw ValidationErrorMessage("--task-timeout must be between 1 and 86400 seconds") }
             guard FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("build.sh").path) else {
@@ -53,7 +44,7 @@ struct DevCommand: ParsableCommand {
             let models = ModelPool(defaultModel: model.model, apiKeyFile: model.apiKeyFile, engine: engine, sequences: 2) { inbox.post(.notice(.warning, $0)) }
             return try models.model(nil)
         }
-        let resolved = try ConsoleArena.resolve(arena: arena, admin: admin, adminSecretFile: adminSecretFile, port: port, logFile: nil)
+        let resolved = try console.resolve()
         let url = resolved.url, secret = resolved.adminSecret, embedded = resolved.embedded
         if let embedded { notices.append((.info, "Arena running at \(embedded.url): type /task … to give your agent a task")) }
         defer { embedded?.stop() }
@@ -67,8 +58,8 @@ struct DevCommand: ParsableCommand {
         }
         var generator = SystemRandomNumberGenerator()
         let options = State.Options(arenaURL: "\(url)", isAdmin: secret != nil, observerAgentId: UUIDv4.make(using: &generator))
-        let runner = try EffectRunner(target: .init(url: url, adminSecret: secret, certificateAuthorityFile: nil), inbox: inbox)
-        let console = ConsoleRunner(state: State(options: options, now: .now()), inbox: inbox, effects: runner, theme: loadedTheme, notices: notices)
+        let effects = try EffectRunner(target: .init(url: url, adminSecret: secret, certificateAuthorityFile: nil), inbox: inbox)
+        let runner = ConsoleRunner(state: State(options: options, now: .now()), inbox: inbox, effects: effects, theme: loadedTheme, notices: notices)
         loop.start()
         sources.start()
         defer {
@@ -76,7 +67,7 @@ struct DevCommand: ParsableCommand {
             loop.stop()
         }
         do {
-            try console.run()
+            try runner.run()
         } catch {
             throw ValidationError("\(error)")
         }

@@ -66,6 +66,29 @@ final class EmbeddedArena: @unchecked Sendable {
     }
 }
 
+/// `--arena`, `--admin`, `--admin-secret-file`, `--port` and `--theme`: the options of every command
+/// that opens the console on an arena (`tui`, `dev`).
+struct ConsoleArenaOptions: ParsableArguments {
+    @Option(help: "ws:// or wss:// address of the arena to join (default: one started in this process).")
+    var arena: String?
+
+    @Flag(help: "Administer --arena (secret from MOWAI_ADMIN_SECRET or --admin-secret-file).")
+    var admin = false
+
+    @Option(help: "A file holding the admin secret.")
+    var adminSecretFile: String?
+
+    @Option(help: "Port of the embedded arena (without --arena); 0 picks a free one.")
+    var port = 8080
+
+    @Option(help: "dark, light, high-contrast, monochrome, or a path to a theme file.")
+    var theme: String?
+
+    func resolve(logFile: String? = nil) throws -> ConsoleArena {
+        try ConsoleArena.resolve(arena: arena, admin: admin, adminSecretFile: adminSecretFile, port: port, logFile: logFile)
+    }
+}
+
 /// The arena a console works with: the one `--arena` names (spectated, or administered with the
 /// secret when `admin`), or one started in this process, of which the console is the admin.
 struct ConsoleArena {

@@ -25,23 +25,10 @@ struct TUICommand: ParsableCommand {
         """
     )
 
-    @Option(help: "ws:// or wss:// address of the arena to join.")
-    var arena: String?
-
-    @Flag(help: "Administer the arena (secret from MOWAI_ADMIN_SECRET or --admin-secret-file).")
-    var admin = false
-
-    @Option(help: "A file holding the admin secret.")
-    var adminSecretFile: String?
+    @OptionGroup var console: ConsoleArenaOptions
 
     @Option(help: "A PEM file of certificate authorities to trust for wss:// and https://.")
     var caFile: String?
-
-    @Option(help: "dark, light, high-contrast, monochrome, or a path to a theme file.")
-    var theme: String?
-
-    @Option(help: "Port of the embedded arena (without --arena); 0 picks a free one.")
-    var port = 8080
 
     @Option(help: "Write the embedded arena's log to this file.")
     var logFile: String?
@@ -70,12 +57,12 @@ struct TUICommand: ParsableCommand {
         if let replay { return try play(replay) }
         let inbox = ActionInbox()
         var notices: [(Notice.Level, String)] = []
-        let (loadedTheme, themeWarning) = ThemeLoader.load(theme)
+        let (loadedTheme, themeWarning) = ThemeLoader.load(console.theme)
         // Before the terminal is taken: a bad --agent, --persona or --mob is an error on stderr.
         let models = ModelPool(defaultModel: model.model, apiKeyFile: model.apiKeyFile, engine: engine, sequences: 8) { inbox.post(.notice(.warning, $0)) }
         let hosted = try Failure.reporting { try hostedMobs(models: models, notices: &notices) }
 
-        let resolved = try ConsoleArena.resolve(arena: arena, admin: admin, adminSecretFile: adminSecretFile, port: port, logFile: logFile)
+        let resolved = try console.resolve(logFile: logFile)
         let url = resolved.url, secret = resolved.adminSecret, embedded = resolved.embedded
         if let embedded { notices.append((.info, "Arena running at \(embedded.url) — agents and other consoles can join it")) }
         defer { embedded?.stop() }
@@ -90,13 +77,13 @@ struct TUICommand: ParsableCommand {
         let local = hosted.isEmpty ? nil
             : LocalMobs(arena: url, hub: try caFile.map { try WebSocketHub(certificateAuthorityFile: $0) } ?? WebSocketHub.shared(),
                         limits: limits, inbox: inbox, resolvers: Dictionary(hosted.map { ($0.definition.id, $0.resolve) }) { first, _ in first })
-        let runner = try EffectRunner(target: .init(url: url, adminSecret: secret, certificateAuthorityFile: caFile), inbox: inbox, mobs: local)
-        let console = ConsoleRunner(state: State(options: options, now: .now()), inbox: inbox,
-                                    effects: runner, theme: loadedTheme, notices: notices)
+        let effects = try EffectRunner(target: .init(url: url, adminSecret: secret, certificateAuthorityFile: caFile), inbox: inbox, mobs: local)
+        let runner = ConsoleRunner(state: State(options: options, now: .now()), inbox: inbox,
+                                    effects: effects, theme: loadedTheme, notices: notices)
         for mob in hosted { try local?.start(mob.definition, modelLabel: models.label) }
         defer { local?.stop() }
         do {
-            try console.run()
+            try runner.run()
         } catch {
             throw ValidationError("\(error)")
         }
@@ -128,7 +115,7 @@ struct TUICommand: ParsableCommand {
             let (definition, resolve) = AdHocMob.make(from: lineup.specs, llm: try models.model(nil))
             mobs.append((definition, resolve))
         }
-        if mobs.isEmpty && arena == nil {
+        if mobs.isEmpty && console.arena == nil {
             // The default: the workshop mob, if the default model is there to run it.
             do {
                 _ = try models.model(nil)
@@ -144,7 +131,7 @@ struct TUICommand: ParsableCommand {
     /// `--replay FILE`: the recording through the console, with no arena and nothing sent anywhere.
     private func play(_ file: String) throws {
         let player = try Failure.reporting { () -> ReplayPlayer in
-            guard arena == nil, !admin, agentFiles.isEmpty, mobFiles.isEmpty, agents.personas.isEmpty else {
+            guard console.arena == nil, !console.admin, agentFiles.isEmpty, mobFiles.isEmpty, agents.personas.isEmpty else {
                 throw ValidationErrorMessage("--replay plays a recording read-only: it takes no --arena, --admin, --agent, --persona or --mob")
             }
             guard speed.isFinite, (0.25...64).contains(speed) else { throw ValidationErrorMessage("--speed must be between 0.25 and 64 (got \(speed))") }
@@ -159,16 +146,16 @@ struct TUICommand: ParsableCommand {
             }
             return ReplayPlayer(recording: recording, speed: speed, at: Moment.monotonicNowMs())
         }
-        let (loadedTheme, themeWarning) = ThemeLoader.load(theme)
+        let (loadedTheme, themeWarning) = ThemeLoader.load(console.theme)
         var notices: [(Notice.Level, String)] = []
         if let themeWarning { notices.append((.warning, themeWarning)) }
         var generator = SystemRandomNumberGenerator()
         let options = State.Options(arenaURL: "replay \((file as NSString).lastPathComponent)", isAdmin: false,
                                     observerAgentId: UUIDv4.make(using: &generator))
-        let console = ConsoleRunner(state: State(options: options, now: .now()), inbox: ActionInbox(), effects: nil,
+        let runner = ConsoleRunner(state: State(options: options, now: .now()), inbox: ActionInbox(), effects: nil,
                                     theme: loadedTheme, notices: notices, replay: player)
         do {
-            try console.run()
+            try runner.run()
         } catch {
             throw ValidationError("\(error)")
         }

@@ -65,18 +65,23 @@ struct ForwardTests {
           .enabled(if: DefaultModel.isPresent, "run `make setup` to fetch the default model"))
     func batchingChangesNothing() throws {
         let (model, tokenizer) = try Self.model()
-        let tokens = tokenizer.encode("Once upon a time, in a land far away, there lived a")
-        let batched = try Self.logits(tokens, context: CPUBackend(model: model, threads: 2, contextLength: 64))
-        let single = CPUBackend(model: model, threads: 1, contextLength: 64, batchCapacity: 1)
+        try Self.expectBatchInvariance(model, tokenizer.encode("Once upon a time, in a land far away, there lived a"), contextLength: 64)
+    }
+
+    /// The logits of `tokens` fed one at a time on one thread, all at once on two, and in batches of 5
+    /// (a prompt longer than the batch) must be the same, bit for bit.
+    static func expectBatchInvariance(_ model: LlamaModel, _ tokens: [Int32], contextLength: Int,
+                                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let batched = try logits(tokens, context: CPUBackend(model: model, threads: 2, contextLength: contextLength))
+        let single = CPUBackend(model: model, threads: 1, contextLength: contextLength, batchCapacity: 1)
         for (position, token) in tokens.enumerated() {
             single.clearBatch()
             try single.append(token, sequence: 0, position: position, wantsLogits: true)
             single.evaluate()
-            #expect(Array(single.logits(row: 0)) == batched[position], "position \(position)")
+            #expect(Array(single.logits(row: 0)) == batched[position], "position \(position)", sourceLocation: sourceLocation)
         }
-        // A prompt longer than the batch goes through in several batches.
-        let chunked = CPUBackend(model: model, threads: 2, contextLength: 64, batchCapacity: 5)
-        #expect(Array(try chunked.prefill(tokens[...], sequence: 0, from: 0)) == batched.last)
+        let chunked = CPUBackend(model: model, threads: 2, contextLength: contextLength, batchCapacity: 5)
+        #expect(Array(try chunked.prefill(tokens[...], sequence: 0, from: 0)) == batched.last, sourceLocation: sourceLocation)
     }
 
     @Test("two sequences in one batch see only their own cache",
